@@ -1,0 +1,67 @@
+# The front door. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv is used from PATH when present, otherwise installed into .tools/ (never system-wide).
+UV_LOCAL := .tools/uv/bin/uv
+UV := $(or $(shell command -v uv 2>/dev/null),$(UV_LOCAL))
+PYTHON_FOR_UV := $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null || pyenv which python3.12 2>/dev/null || command -v python3.12)
+export UV_PYTHON := $(PYTHON_FOR_UV)
+export UV_PYTHON_DOWNLOADS := never
+RUN := $(UV) run --frozen --no-sync
+MANAGE := $(RUN) python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run install migrate content test lint format check-migrations pytest bench screenshots superuser export-content clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(UV_LOCAL):
+	@test -n "$(PYTHON_FOR_UV)" || { echo "Python 3.12 is required (python3.12 on PATH, or pyenv with 3.12 installed)."; exit 1; }
+	$(PYTHON_FOR_UV) -m venv .tools/uv
+	.tools/uv/bin/pip install --quiet uv
+
+install: $(if $(shell command -v uv 2>/dev/null),,$(UV_LOCAL))  ## Install the locked dependencies into .venv
+	$(UV) sync --frozen
+
+migrate: install  ## Apply database migrations
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) migrate --noinput
+
+content: migrate  ## Load the content pack from content/ (idempotent)
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) load_content content
+
+run: content  ## Install, migrate, load content and serve on http://127.0.0.1:8000/
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) runserver $(HOST):$(PORT)
+
+superuser: migrate  ## Create an admin account
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) createsuperuser
+
+export-content: migrate  ## Write the database's content back to content/
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) export_content content
+
+lint: install  ## ruff check and format check
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: install  ## Format and fix what ruff can
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+check-migrations: install  ## Fail when models and migrations disagree
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+pytest: install
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production} $(RUN) pytest $(PYTEST_ARGS)
+
+test: lint check-migrations pytest  ## The whole suite: lint, migrations check, pytest (SQLite, or DATABASE_URL)
+
+bench: install  ## Benchmark on a large synthetic data set; prints a table, writes bench/results.json
+	$(RUN) python -m bench.run $(BENCH_ARGS)
+
+screenshots: install  ## PNGs of the main pages into docs/screenshots/
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-screenshots-only-secret} $(RUN) python -m tests.browser.screenshots
+
+clean:  ## Remove the virtualenv, tools and local database
+	rm -rf .venv .tools db.sqlite3 staticfiles

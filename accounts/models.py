@@ -1,0 +1,100 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    """A learner or a member of staff; signs in with an email address."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    target_role = models.ForeignKey(
+        "careers.Role",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="targeted_by",
+    )
+    weekly_hours = models.PositiveSmallIntegerField(
+        default=5, help_text="Hours a week available for learning, for the pace estimate."
+    )
+    public_handle = models.SlugField(
+        max_length=40, unique=True, null=True, blank=True, help_text="Address of the public page."
+    )
+    is_progress_public = models.BooleanField(
+        default=False, help_text="Show target role, readiness and done projects at /u/<handle>/."
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(weekly_hours__gte=1, weekly_hours__lte=100),
+                name="user_weekly_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_progress_public=False)
+                | models.Q(public_handle__isnull=False),
+                name="user_public_page_needs_handle",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email.split("@")[0]
+
+
+class TargetRoleChange(models.Model):
+    """Each time a learner chose a target role; the history survives role deletion."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="target_role_changes")
+    role = models.ForeignKey(
+        "careers.Role", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    role_title = models.CharField(max_length=120, blank=True)
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-chosen_at", "-id"]
+        indexes = [models.Index(fields=["user", "chosen_at"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.role_title or 'no target'} ({self.chosen_at:%Y-%m-%d})"

@@ -1,0 +1,98 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from careers.querysets import RoleQuerySet
+
+
+class Role(models.Model):
+    """A job in Generative AI that a learner can aim for."""
+
+    class Focus(models.TextChoices):
+        RESEARCH = "research", "Research"
+        ENGINEERING = "engineering", "Engineering"
+        DATA = "data", "Data"
+        PRODUCT = "product", "Product"
+        GOVERNANCE = "governance", "Governance"
+
+    class Seniority(models.TextChoices):
+        ENTRY = "entry", "Entry level"
+        MID = "mid", "Mid-career"
+        SENIOR = "senior", "Senior"
+        LEADERSHIP = "leadership", "Leadership"
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=300)
+    description = models.TextField(help_text="Markdown.")
+    focus = models.CharField(max_length=20, choices=Focus.choices)
+    seniority = models.CharField(max_length=20, choices=Seniority.choices)
+    order = models.PositiveIntegerField(default=0)
+    education = models.TextField(blank=True)
+    salary_min = models.PositiveIntegerField(null=True, blank=True, help_text="USD per year.")
+    salary_max = models.PositiveIntegerField(null=True, blank=True, help_text="USD per year.")
+    salary_note = models.CharField(max_length=300, blank=True)
+    industries = models.JSONField(default=list, blank=True, help_text="A list of industry names.")
+    leads_to = models.ManyToManyField(
+        "self", symmetrical=False, related_name="comes_from", blank=True
+    )
+    is_archived = models.BooleanField(
+        default=False, help_text="Hidden from browsing; kept for learners' history."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=F("salary_max")),
+                name="role_salary_min_not_above_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("careers:role-detail", kwargs={"slug": self.slug})
+
+
+class Responsibility(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="responsibilities")
+    text = models.CharField(max_length=400)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "responsibilities"
+
+    def __str__(self):
+        return self.text
+
+
+class RoleRequirement(models.Model):
+    """A module a role needs, and how much it needs it."""
+
+    class Importance(models.TextChoices):
+        CORE = "core", "Core"
+        RECOMMENDED = "recommended", "Recommended"
+        OPTIONAL = "optional", "Optional"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="requirements")
+    module = models.ForeignKey(
+        "learning.Module", on_delete=models.CASCADE, related_name="requirements"
+    )
+    importance = models.CharField(max_length=20, choices=Importance.choices)
+
+    class Meta:
+        ordering = ["role", "module__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "module"], name="requirement_unique_per_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.role}: {self.module} ({self.get_importance_display()})"

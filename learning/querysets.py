@@ -1,0 +1,144 @@
+"""Reads for the learning app. Progress is arithmetic the database does."""
+
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+COMPLETE_STATES = ("done", "skipped")
+
+
+class ModuleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_archived=False)
+
+    def with_topic_totals(self):
+        """Annotate each module with its count and hours of active topics."""
+        active_topics = Q(topics__is_archived=False)
+        return self.annotate(
+            topic_count=Count("topics", filter=active_topics),
+            total_hours=Coalesce(Sum("topics__hours", filter=active_topics), 0),
+        )
+
+
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        """Topics shown and counted: neither they nor their module are archived."""
+        return self.filter(is_archived=False, module__is_archived=False)
+
+    def with_user_state(self, user):
+        """Annotate `user_state` ("not_started" when none) and `has_note` for one learner."""
+        from learning.models import TopicState
+
+        if not user.is_authenticated:
+            return self.annotate(
+                user_state=Value("not_started"), has_note=Value(False), is_complete=Value(False)
+            )
+        states = TopicState.objects.filter(user=user, topic=OuterRef("pk"))
+        return self.annotate(
+            user_state=Coalesce(Subquery(states.values("state")[:1]), Value("not_started")),
+            has_note=Exists(states.exclude(note="")),
+            is_complete=Exists(states.filter(state__in=COMPLETE_STATES)),
+        )
+
+    def with_completion(self, user):
+        """Annotate `is_complete`: done or skipped by this learner."""
+        from learning.models import TopicState
+
+        return self.annotate(
+            is_complete=Exists(
+                TopicState.objects.filter(
+                    user=user, topic=OuterRef("pk"), state__in=COMPLETE_STATES
+                )
+            )
+        )
+
+    def with_prerequisites_met(self, user):
+        """Annotate `prerequisites_met`: every active prerequisite is done or skipped."""
+        from learning.models import Topic, TopicState
+
+        through = Topic.prerequisites.through
+        unmet = through.objects.filter(
+            from_topic=OuterRef("pk"),
+            to_topic__is_archived=False,
+            to_topic__module__is_archived=False,
+        ).exclude(
+            Exists(
+                TopicState.objects.filter(
+                    user=user, topic=OuterRef("to_topic"), state__in=COMPLETE_STATES
+                )
+            )
+        )
+        return self.annotate(prerequisites_met=~Exists(unmet))
+
+    def for_role(self, role, importances=("core", "recommended", "optional")):
+        """Active topics of the role's required modules, annotated with `importance_rank`."""
+        return (
+            self.active()
+            .filter(
+                module__requirements__role=role,
+                module__requirements__importance__in=importances,
+            )
+            .annotate(
+                importance_rank=Case(
+                    When(module__requirements__importance="core", then=Value(0)),
+                    When(module__requirements__importance="recommended", then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+    def next_up(self, user, role, limit=5):
+        """The next topics to learn for a role: not complete, prerequisites met,
+        core modules first, then in module and topic order."""
+        return (
+            self.for_role(role)
+            .with_user_state(user)
+            .with_prerequisites_met(user)
+            .filter(is_complete=False, prerequisites_met=True)
+            .select_related("module")
+            .order_by("importance_rank", "module__order", "module__id", "order", "id")[:limit]
+        )
+
+    def hours_by_module(self, user):
+        """One row per module: total and completed hours and topic counts for a learner."""
+        return (
+            self.with_completion(user)
+            .values("module_id")
+            .annotate(
+                total_hours=Sum("hours"),
+                done_hours=Coalesce(Sum("hours", filter=Q(is_complete=True)), 0),
+                topic_count=Count("id"),
+                done_count=Count("id", filter=Q(is_complete=True)),
+            )
+            .order_by()
+        )
+
+
+class TopicStateQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def complete(self):
+        return self.filter(state__in=COMPLETE_STATES)
+
+
+class ProjectIdeaQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_archived=False)
+
+
+class PortfolioProjectQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from learning import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("learn/", views.module_list, name="module-list"),
+    path("learn/<slug:module>/", views.module_detail, name="module-detail"),
+    path("learn/<slug:module>/<slug:topic>/", views.topic_detail, name="topic-detail"),
+    path("projects/", views.project_list, name="project-list"),
+    path("projects/<slug:slug>/", views.project_detail, name="project-detail"),
+    path("topics/<slug:topic>/state/", views.topic_state_update, name="topic-state"),
+    path("topics/<slug:topic>/note/", views.topic_note_update, name="topic-note"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("portfolio/", views.portfolio_list, name="portfolio-list"),
+    path("portfolio/new/", views.portfolio_create, name="portfolio-create"),
+    path("portfolio/<int:pk>/edit/", views.portfolio_edit, name="portfolio-edit"),
+    path("portfolio/<int:pk>/delete/", views.portfolio_delete, name="portfolio-delete"),
+    path("u/<slug:handle>/", views.public_progress, name="public-progress"),
+]

@@ -1,0 +1,21 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.com")
+    display_name = factory.Faker("name")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or DEFAULT_PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
