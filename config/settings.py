@@ -139,20 +139,25 @@ STORAGES = {
     },
 }
 
-# Email: printed to the console unless an SMTP host is configured.
+# Email (Django 6.1 mailers): printed to the console unless an SMTP host is configured.
 
-EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = env_str(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "GenAI Careers <noreply@localhost>")
+EMAIL_SMTP_HOST = env_str("DJANGO_EMAIL_HOST", "")
+if EMAIL_SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_SMTP_HOST,
+                "port": env_int("DJANGO_EMAIL_PORT", 587),
+                "username": env_str("DJANGO_EMAIL_HOST_USER", ""),
+                "password": env_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "GenAI Pathways <noreply@localhost>")
 
 # Security headers. Content Security Policy: nothing inline, nothing from elsewhere.
 

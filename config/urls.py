@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from careers import views as careers_views
 from config import views
 from learning import views as learning_views
 
 urlpatterns = [
+    path("", careers_views.home, name="home"),
     path("", include("careers.urls")),
     path("", include("learning.urls")),
     path("search/", learning_views.search, name="search"),

@@ -13,6 +13,15 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests run with debug off but without `collectstatic`: serve static files unhashed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
@@ -37,3 +46,64 @@ def learner_client(client, learner):
 @pytest.fixture
 def staff_user(db):
     return UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
+
+
+def build_catalogue(*, roles=2, modules=3, topics_per_module=4, learner=None, ideas=2):
+    """A connected content set: roles requiring modules (core and recommended), topics
+    chained by prerequisites, project ideas, and (with a learner) some progress."""
+    from tests.careers.factories import ResponsibilityFactory, RoleFactory, RoleRequirementFactory
+    from tests.learning.factories import (
+        ModuleFactory,
+        PortfolioProjectFactory,
+        ProjectIdeaFactory,
+        ResourceFactory,
+        TopicFactory,
+        TopicStateFactory,
+    )
+
+    role_list = [RoleFactory() for _ in range(roles)]
+    module_list = [ModuleFactory() for _ in range(modules)]
+    topics = []
+    for module in module_list:
+        previous = None
+        for index in range(topics_per_module):
+            topic = TopicFactory(
+                module=module, order=index, prerequisites=[previous] if previous else []
+            )
+            ResourceFactory(topic=topic)
+            topics.append(topic)
+            previous = topic
+    for role_index, role in enumerate(role_list):
+        ResponsibilityFactory(role=role)
+        for module_index, module in enumerate(module_list):
+            importance = "core" if (module_index + role_index) % 2 == 0 else "recommended"
+            RoleRequirementFactory(role=role, module=module, importance=importance)
+        if role_index:
+            role.leads_to.add(role_list[role_index - 1])
+    for _ in range(ideas):
+        ProjectIdeaFactory(modules=module_list[:2], roles=role_list[:2])
+    if learner is not None:
+        learner.target_role = role_list[0]
+        learner.save()
+        for index, topic in enumerate(topics[::2]):
+            TopicStateFactory(
+                user=learner, topic=topic, state=["done", "skipped", "learning"][index % 3]
+            )
+        PortfolioProjectFactory(user=learner, status="done", modules=module_list[:1])
+    return {"roles": role_list, "modules": module_list, "topics": topics}
+
+
+@pytest.fixture
+def catalogue():
+    return build_catalogue
+
+
+def count_queries(client, url, **kwargs):
+    """The number of SQL queries one request takes; the page must answer 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(context)

@@ -1,0 +1,91 @@
+from django import forms
+from django.core.validators import URLValidator
+
+from learning.models import Module, PortfolioProject, TopicState
+
+http_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+class TopicStateForm(forms.Form):
+    state = forms.ChoiceField(choices=TopicState.State.choices)
+
+
+class TopicNoteForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Your private note",
+        help_text="Markdown. Only you can see it.",
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        if "\x00" in note:
+            raise forms.ValidationError("The note contains a character we cannot store.")
+        return note.strip()
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        max_length=100,
+        label="Search",
+        error_messages={
+            "required": "Type a word or two to search for.",
+            "max_length": "That search is too long; use at most %(limit_value)d characters.",
+        },
+    )
+
+    def clean_q(self):
+        query = " ".join(self.cleaned_data["q"].replace("\x00", "").split())
+        if not query:
+            raise forms.ValidationError("Type a word or two to search for.")
+        return query
+
+
+class PortfolioProjectForm(forms.ModelForm):
+    class Meta:
+        model = PortfolioProject
+        fields = [
+            "title",
+            "description",
+            "status",
+            "repository_url",
+            "demo_url",
+            "modules",
+            "started_on",
+            "finished_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "modules": forms.CheckboxSelectMultiple,
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "finished_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "repository_url": "Repository URL",
+            "demo_url": "Demo URL",
+            "modules": "Skills it demonstrates",
+        }
+        help_texts = {
+            "description": "Markdown. What you built, how, and what you learnt.",
+            "repository_url": "For example a GitHub or GitLab link.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = Module.objects.active()
+        self.fields["repository_url"].validators.append(http_url)
+        self.fields["demo_url"].validators.append(http_url)
+
+    def clean(self):
+        cleaned = super().clean()
+        started, finished = cleaned.get("started_on"), cleaned.get("finished_on")
+        if started and finished and finished < started:
+            self.add_error("finished_on", "The finish date cannot be before the start date.")
+        for name in ("title", "description"):
+            if "\x00" in (cleaned.get(name) or ""):
+                self.add_error(name, "This contains a character we cannot store.")
+        return cleaned

@@ -1,0 +1,290 @@
+"""A learner's progress, computed by the database in a handful of queries.
+
+Readiness for a role is the share of estimated hours of the role's core modules that
+the learner has done or skipped ("I already know this"). Archived topics and modules
+stop counting but keep their history.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from careers.models import Role, RoleRequirement
+from learning.models import Module, PortfolioProject, Topic, TopicState
+
+ACTIVITY_WEEKS = 12
+
+
+def percent(part: int, whole: int) -> int:
+    """Whole percent, rounded down so 99.6% never shows as ready."""
+    if not whole:
+        return 0
+    return min(100, math.floor(part * 100 / whole))
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    importance: str
+    total_hours: int = 0
+    done_hours: int = 0
+    topic_count: int = 0
+    done_count: int = 0
+
+    @property
+    def percent(self) -> int:
+        return percent(self.done_hours, self.total_hours)
+
+    @property
+    def hours_left(self) -> int:
+        return self.total_hours - self.done_hours
+
+
+@dataclass
+class RoleProgress:
+    """Progress toward one role: core modules weigh in, the rest are shown beside."""
+
+    role: Role
+    modules: list[ModuleProgress] = field(default_factory=list)
+
+    def _core(self):
+        return [m for m in self.modules if m.importance == RoleRequirement.Importance.CORE]
+
+    @property
+    def core_modules(self) -> list[ModuleProgress]:
+        return self._core()
+
+    @property
+    def recommended_modules(self) -> list[ModuleProgress]:
+        return [m for m in self.modules if m.importance == RoleRequirement.Importance.RECOMMENDED]
+
+    @property
+    def optional_modules(self) -> list[ModuleProgress]:
+        return [m for m in self.modules if m.importance == RoleRequirement.Importance.OPTIONAL]
+
+    @property
+    def total_hours(self) -> int:
+        return sum(m.total_hours for m in self._core())
+
+    @property
+    def done_hours(self) -> int:
+        return sum(m.done_hours for m in self._core())
+
+    @property
+    def hours_left(self) -> int:
+        return self.total_hours - self.done_hours
+
+    @property
+    def readiness_percent(self) -> int:
+        return percent(self.done_hours, self.total_hours)
+
+    @property
+    def recommended_total_hours(self) -> int:
+        return sum(m.total_hours for m in self.recommended_modules)
+
+    @property
+    def recommended_done_hours(self) -> int:
+        return sum(m.done_hours for m in self.recommended_modules)
+
+    @property
+    def recommended_percent(self) -> int:
+        return percent(self.recommended_done_hours, self.recommended_total_hours)
+
+
+def role_progress(user, role: Role) -> RoleProgress:
+    """Per-module hours for every module the role requires (two queries)."""
+    requirements = list(
+        RoleRequirement.objects.filter(role=role, module__is_archived=False)
+        .select_related("module")
+        .order_by("module__order", "module__id")
+    )
+    rows = {}
+    if requirements:
+        topics = Topic.objects.active().filter(module__in=[r.module_id for r in requirements])
+        if user.is_authenticated:
+            rows = {row["module_id"]: row for row in topics.hours_by_module(user)}
+        else:
+            rows = {
+                row["module_id"]: {**row, "done_hours": 0, "done_count": 0}
+                for row in topics.values("module_id")
+                .annotate(total_hours=Sum("hours"), topic_count=Count("id"))
+                .order_by()
+            }
+    modules = []
+    for requirement in requirements:
+        row = rows.get(requirement.module_id, {})
+        modules.append(
+            ModuleProgress(
+                module=requirement.module,
+                importance=requirement.importance,
+                total_hours=row.get("total_hours") or 0,
+                done_hours=row.get("done_hours") or 0,
+                topic_count=row.get("topic_count") or 0,
+                done_count=row.get("done_count") or 0,
+            )
+        )
+    modules.sort(key=lambda m: (IMPORTANCE_RANK[m.importance], m.module.order, m.module.pk))
+    return RoleProgress(role=role, modules=modules)
+
+
+IMPORTANCE_RANK = {"core": 0, "recommended": 1, "optional": 2}
+
+
+@dataclass
+class RoleReadiness:
+    role: Role
+    total_hours: int
+    done_hours: int
+
+    @property
+    def readiness_percent(self) -> int:
+        return percent(self.done_hours, self.total_hours)
+
+    @property
+    def hours_left(self) -> int:
+        return self.total_hours - self.done_hours
+
+
+def readiness_by_role(user, roles=None) -> list[RoleReadiness]:
+    """Readiness toward every active role from the same topic states, nearest first
+    (one query). Roles without core hours are left out."""
+    core_topics = Topic.objects.active().filter(
+        module__requirements__importance=RoleRequirement.Importance.CORE,
+        module__requirements__role=OuterRef("pk"),
+    )
+    total = core_topics.values("module__requirements__role").annotate(h=Sum("hours")).values("h")
+    roles = (roles if roles is not None else Role.objects.active()).annotate(
+        core_hours=Coalesce(Subquery(total[:1]), 0)
+    )
+    if user.is_authenticated:
+        done = (
+            core_topics.with_completion(user)
+            .filter(is_complete=True)
+            .values("module__requirements__role")
+            .annotate(h=Sum("hours"))
+            .values("h")
+        )
+        roles = roles.annotate(done_hours=Coalesce(Subquery(done[:1]), 0))
+    results = [
+        RoleReadiness(
+            role=role,
+            total_hours=role.core_hours,
+            done_hours=getattr(role, "done_hours", 0),
+        )
+        for role in roles
+        if role.core_hours
+    ]
+    results.sort(key=lambda r: (-r.readiness_percent, r.hours_left, r.role.order))
+    return results
+
+
+def ready_on(hours_left: int, weekly_hours: int, today: date | None = None) -> date | None:
+    """The date a learner is ready at their weekly pace; None when already ready."""
+    if hours_left <= 0:
+        return None
+    today = today or timezone.localdate()
+    weeks = hours_left / max(weekly_hours, 1)
+    return today + timedelta(days=math.ceil(weeks * 7))
+
+
+CHART_HEIGHT = 120
+CHART_BAR_STEP = 50
+
+
+@dataclass
+class WeekActivity:
+    week_start: date
+    hours: int
+    index: int = 0
+    bar_height: int = 0
+
+    @property
+    def x(self) -> int:
+        return 30 + self.index * CHART_BAR_STEP
+
+    @property
+    def y(self) -> int:
+        return 10 + CHART_HEIGHT - self.bar_height
+
+
+@dataclass
+class Activity:
+    weeks: list[WeekActivity]
+    streak_weeks: int
+
+    @property
+    def max_hours(self) -> int:
+        return max((w.hours for w in self.weeks), default=0)
+
+    @property
+    def total_hours(self) -> int:
+        return sum(w.hours for w in self.weeks)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def activity(user, today: date | None = None) -> Activity:
+    """Hours of topics marked done per week over the last twelve weeks, and the
+    current streak of consecutive weeks with something done (one query)."""
+    today = today or timezone.localdate()
+    this_week = week_start(today)
+    rows = (
+        TopicState.objects.for_user(user)
+        .filter(state=TopicState.State.DONE)
+        .annotate(week=TruncWeek("completed_at"))
+        .values("week")
+        .annotate(hours=Sum("topic__hours"))
+        .order_by("-week")
+    )
+    hours_by_week = {}
+    for row in rows:
+        week = row["week"]
+        week_day = week.date() if hasattr(week, "date") else week
+        hours_by_week[week_start(week_day)] = row["hours"] or 0
+    weeks = [
+        WeekActivity(week_start=this_week - timedelta(weeks=i), hours=0)
+        for i in reversed(range(ACTIVITY_WEEKS))
+    ]
+    most = max(hours_by_week.get(w.week_start, 0) for w in weeks) or 1
+    for index, week in enumerate(weeks):
+        week.index = index
+        week.hours = hours_by_week.get(week.week_start, 0)
+        week.bar_height = round(week.hours * CHART_HEIGHT / most)
+    # A streak survives a week that has only just begun: count from last week
+    # when nothing is done yet this week.
+    streak = 0
+    cursor = this_week if hours_by_week.get(this_week) else this_week - timedelta(weeks=1)
+    while hours_by_week.get(cursor):
+        streak += 1
+        cursor -= timedelta(weeks=1)
+    return Activity(weeks=weeks, streak_weeks=streak)
+
+
+@dataclass
+class Evidence:
+    module: Module
+    projects: list[PortfolioProject]
+
+
+def evidence(user, progress: RoleProgress) -> list[Evidence]:
+    """For each core module of the role, the learner's done projects that demonstrate it
+    (one query)."""
+    core_ids = [m.module.pk for m in progress.core_modules]
+    projects = (
+        PortfolioProject.objects.for_user(user)
+        .filter(status=PortfolioProject.Status.DONE, modules__in=core_ids)
+        .annotate(demonstrated_module_id=F("modules"))
+        .order_by("title", "pk")
+    )
+    by_module: dict[int, list[PortfolioProject]] = {pk: [] for pk in core_ids}
+    for project in projects:
+        by_module[project.demonstrated_module_id].append(project)
+    return [
+        Evidence(module=m.module, projects=by_module[m.module.pk]) for m in progress.core_modules
+    ]

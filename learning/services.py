@@ -1,0 +1,61 @@
+"""Writes for the learning app: each validates, then writes inside one transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from learning.models import PortfolioProject, Topic, TopicState, TopicStateChange
+
+COMPLETE_STATES = {TopicState.State.DONE, TopicState.State.SKIPPED}
+
+
+def _locked_state(*, user, topic: Topic) -> TopicState:
+    """The learner's row for the topic, created when missing and locked for update, so
+    concurrent changes to the same topic serialise instead of racing."""
+    now = timezone.now()
+    topic_state, _ = TopicState.objects.get_or_create(
+        user=user,
+        topic=topic,
+        defaults={"state": TopicState.State.NOT_STARTED, "state_changed_at": now},
+    )
+    return TopicState.objects.select_for_update().get(pk=topic_state.pk)
+
+
+def topic_state_set(*, user, topic: Topic, state: str) -> tuple[TopicState, bool]:
+    """Set a learner's state on a topic; returns the row and whether it changed.
+
+    Each change is appended to the learner's history with its time; setting the
+    state the topic already has changes nothing.
+    """
+    if state not in TopicState.State.values:
+        raise ValueError(f"Unknown topic state {state!r}.")
+    with transaction.atomic():
+        topic_state = _locked_state(user=user, topic=topic)
+        if topic_state.state == state:
+            return topic_state, False
+        now = timezone.now()
+        topic_state.state = state
+        topic_state.state_changed_at = now
+        topic_state.completed_at = now if state in COMPLETE_STATES else None
+        topic_state.save(update_fields=["state", "state_changed_at", "completed_at", "updated_at"])
+        TopicStateChange.objects.create(user=user, topic=topic, state=state, changed_at=now)
+    return topic_state, True
+
+
+def topic_note_set(*, user, topic: Topic, note: str) -> TopicState:
+    """Save the learner's private note on a topic (an empty note clears it)."""
+    with transaction.atomic():
+        topic_state = _locked_state(user=user, topic=topic)
+        if topic_state.note != note:
+            topic_state.note = note
+            topic_state.save(update_fields=["note", "updated_at"])
+    return topic_state
+
+
+def portfolio_project_save(*, form, user) -> PortfolioProject:
+    """Save a validated portfolio form for its owner, with its modules."""
+    with transaction.atomic():
+        project = form.save(commit=False)
+        project.user = user
+        project.save()
+        form.save_m2m()
+    return project

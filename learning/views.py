@@ -1,0 +1,446 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from careers.models import Role
+from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
+from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
+from learning.progress import activity, evidence, readiness_by_role, ready_on, role_progress
+from learning.services import portfolio_project_save, topic_note_set, topic_state_set
+
+# Helpers
+
+
+def safe_next(request, fallback):
+    """The `next` parameter when it points into this site, else the fallback."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def topics_for_rows(user, topics):
+    """Topics ready for the topic-row partial: the learner's state and which active
+    prerequisites are still open (two queries, whatever the number of topics)."""
+    prerequisites = (
+        Topic.objects.active().select_related("module").order_by("module__order", "order")
+    )
+    if user.is_authenticated:
+        prerequisites = prerequisites.with_completion(user)
+    topics = list(
+        topics.with_user_state(user)
+        .select_related("module")
+        .prefetch_related(
+            Prefetch("prerequisites", queryset=prerequisites, to_attr="active_prerequisites")
+        )
+    )
+    for topic in topics:
+        topic.open_prerequisites = [
+            p for p in topic.active_prerequisites if not getattr(p, "is_complete", False)
+        ]
+    return topics
+
+
+def summary_context(user, module):
+    """The progress summary: this module's progress and readiness for the target role."""
+    context = {"summary_module": module, "module_progress": None, "target_readiness": None}
+    if not user.is_authenticated:
+        return context
+    row = next(iter(Topic.objects.active().filter(module=module).hours_by_module(user)), None)
+    context["module_progress"] = row or {
+        "total_hours": 0,
+        "done_hours": 0,
+        "topic_count": 0,
+        "done_count": 0,
+    }
+    if user.target_role_id:
+        readiness = readiness_by_role(
+            user, roles=Role.objects.active().filter(pk=user.target_role_id)
+        )
+        context["target_readiness"] = readiness[0] if readiness else None
+    return context
+
+
+# Public content
+
+
+@require_GET
+def module_list(request):
+    modules = list(Module.objects.active().with_topic_totals())
+    done = {}
+    if request.user.is_authenticated:
+        done = {
+            row["module_id"]: row for row in Topic.objects.active().hours_by_module(request.user)
+        }
+    for module in modules:
+        row = done.get(module.pk)
+        module.done_hours = row["done_hours"] if row else 0
+        module.percent = (
+            int(module.done_hours * 100 / module.total_hours) if module.total_hours else 0
+        )
+    categories = [
+        (Module.Category(category).label, list(items))
+        for category, items in groupby(
+            sorted(
+                modules, key=lambda m: (list(Module.Category.values).index(m.category), m.order)
+            ),
+            key=lambda m: m.category,
+        )
+    ]
+    return render(request, "learning/module_list.html", {"categories": categories, "nav": "learn"})
+
+
+@require_GET
+def module_detail(request, module):
+    module = get_object_or_404(Module.objects.active(), slug=module)
+    topics = topics_for_rows(request.user, Topic.objects.active().filter(module=module))
+    roles = Role.objects.active().filter(requirements__module=module).order_by("order")
+    context = {
+        "module": module,
+        "topics": topics,
+        "roles": roles,
+        "total_hours": sum(t.hours for t in topics),
+        "next_url": request.get_full_path(),
+        "nav": "learn",
+        **summary_context(request.user, module),
+    }
+    return render(request, "learning/module_detail.html", context)
+
+
+@require_GET
+def topic_detail(request, module, topic):
+    topic = get_object_or_404(
+        Topic.objects.active().filter(module__slug=module).prefetch_related("resources"),
+        slug=topic,
+    )
+    row = topics_for_rows(request.user, Topic.objects.filter(pk=topic.pk))[0]
+    unlocks = topic.unlocks.active().select_related("module")
+    topic_state = None
+    if request.user.is_authenticated:
+        topic_state = TopicState.objects.filter(user=request.user, topic=topic).first()
+    note_form = TopicNoteForm(initial={"note": topic_state.note if topic_state else ""})
+    context = {
+        "topic": topic,
+        "row": row,
+        "unlocks": unlocks,
+        "topic_state": topic_state,
+        "note_form": note_form,
+        "next_url": request.get_full_path(),
+        "nav": "learn",
+        **summary_context(request.user, topic.module),
+    }
+    return render(request, "learning/topic_detail.html", context)
+
+
+@require_GET
+def project_list(request):
+    ideas = ProjectIdea.objects.active().prefetch_related(
+        Prefetch("modules", queryset=Module.objects.active()),
+        Prefetch("roles", queryset=Role.objects.active()),
+    )
+    return render(request, "learning/project_list.html", {"ideas": ideas, "nav": "projects"})
+
+
+@require_GET
+def project_detail(request, slug):
+    idea = get_object_or_404(
+        ProjectIdea.objects.active().prefetch_related(
+            Prefetch("modules", queryset=Module.objects.active()),
+            Prefetch("roles", queryset=Role.objects.active()),
+        ),
+        slug=slug,
+    )
+    return render(request, "learning/project_detail.html", {"idea": idea, "nav": "projects"})
+
+
+SEARCH_LIMIT = 20
+
+
+def _search(queryset, query, fields):
+    """Full-text search with ranking on PostgreSQL; a case-insensitive match elsewhere."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        weights = ["A", "B", "C", "D"]
+        vector = SearchVector(fields[0], weight="A", config="english")
+        for index, name in enumerate(fields[1:], start=1):
+            vector = vector + SearchVector(name, weight=weights[min(index, 3)], config="english")
+        search_query = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            queryset.annotate(rank=SearchRank(vector, search_query))
+            .filter(Q(rank__gt=0) | Q(**{f"{fields[0]}__icontains": query}))
+            .order_by("-rank", fields[0])
+        )
+    condition = Q()
+    for word in query.split():
+        word_condition = Q()
+        for name in fields:
+            word_condition |= Q(**{f"{name}__icontains": word})
+        condition &= word_condition
+    return queryset.filter(condition).order_by(fields[0])
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET) if "q" in request.GET else None
+    results = None
+    if form is not None and form.is_valid():
+        query = form.cleaned_data["q"]
+        results = {
+            "roles": list(
+                _search(Role.objects.active(), query, ["title", "summary", "description"])[
+                    :SEARCH_LIMIT
+                ]
+            ),
+            "modules": list(
+                _search(Module.objects.active(), query, ["title", "summary"])[:SEARCH_LIMIT]
+            ),
+            "topics": list(
+                _search(
+                    Topic.objects.active().select_related("module"),
+                    query,
+                    ["title", "description"],
+                )[:SEARCH_LIMIT]
+            ),
+            "projects": list(
+                _search(ProjectIdea.objects.active(), query, ["title", "summary", "description"])[
+                    :SEARCH_LIMIT
+                ]
+            ),
+        }
+        results["count"] = sum(len(items) for items in results.values())
+    status = 400 if form is not None and not form.is_valid() and request.GET.get("q") else 200
+    return render(
+        request,
+        "learning/search.html",
+        {"form": form, "results": results, "search_query": request.GET.get("q", "")[:100]},
+        status=status,
+    )
+
+
+# Topic progress
+
+
+def _anonymous_to_login(request, fallback):
+    next_url = safe_next(request, fallback)
+    login_url = redirect_to_login(next_url).url
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = login_url
+        return response
+    return redirect(login_url)
+
+
+@require_POST
+def topic_state_update(request, topic):
+    topic = get_object_or_404(Topic.objects.active().select_related("module"), slug=topic)
+    if not request.user.is_authenticated:
+        return _anonymous_to_login(request, topic.get_absolute_url())
+    form = TopicStateForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return HttpResponse("That is not a valid state.", status=400)
+        messages.error(request, "That is not a valid state; nothing was changed.")
+        return redirect(safe_next(request, topic.module.get_absolute_url()))
+    _, changed = topic_state_set(user=request.user, topic=topic, state=form.cleaned_data["state"])
+    if request.htmx:
+        if request.POST.get("view") == "dashboard":
+            return render(
+                request, "learning/dashboard.html#dashboard-body", dashboard_context(request.user)
+            )
+        row = topics_for_rows(request.user, Topic.objects.filter(pk=topic.pk))[0]
+        context = {
+            "topic": row,
+            "next_url": safe_next(request, topic.module.get_absolute_url()),
+            **summary_context(request.user, topic.module),
+        }
+        return render(request, "learning/_topic_state_response.html", context)
+    if changed:
+        label = TopicState.State(form.cleaned_data["state"]).label
+        messages.success(request, f"“{topic.title}” is now marked {label.lower()}.")
+    return redirect(safe_next(request, topic.module.get_absolute_url()) + f"#topic-{topic.slug}")
+
+
+@require_POST
+def topic_note_update(request, topic):
+    topic = get_object_or_404(Topic.objects.active().select_related("module"), slug=topic)
+    if not request.user.is_authenticated:
+        return _anonymous_to_login(request, topic.get_absolute_url())
+    form = TopicNoteForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "topic": topic,
+            "note_form": form,
+            "topic_state": TopicState.objects.filter(user=request.user, topic=topic).first(),
+        }
+        template = "learning/topic_detail.html#note" if request.htmx else "learning/note_error.html"
+        return render(request, template, context, status=400)
+    topic_state = topic_note_set(user=request.user, topic=topic, note=form.cleaned_data["note"])
+    if request.htmx:
+        context = {
+            "topic": topic,
+            "note_form": TopicNoteForm(initial={"note": topic_state.note}),
+            "topic_state": topic_state,
+            "note_saved": True,
+        }
+        return render(request, "learning/topic_detail.html#note", context)
+    messages.success(
+        request, "Your note is saved." if topic_state.note else "Your note is cleared."
+    )
+    return redirect(topic.get_absolute_url() + "#note")
+
+
+# Dashboard
+
+
+def dashboard_context(user: User) -> dict:
+    role = (
+        Role.objects.active().filter(pk=user.target_role_id).first()
+        if user.target_role_id
+        else None
+    )
+    closest = readiness_by_role(user)
+    context = {"role": role, "closest_roles": closest[:5], "nav": "dashboard"}
+    context["activity"] = activity(user)
+    if role is None:
+        return context
+    progress = role_progress(user, role)
+    next_topics = list(Topic.objects.next_up(user, role))
+    for topic in next_topics:
+        topic.open_prerequisites = []  # next-up topics have every prerequisite done
+    context.update(
+        progress=progress,
+        next_topics=next_topics,
+        ready_on=ready_on(progress.hours_left, user.weekly_hours),
+        evidence=evidence(user, progress),
+        next_url=reverse("learning:dashboard"),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    return render(request, "learning/dashboard.html", dashboard_context(request.user))
+
+
+# Portfolio
+
+
+def _owned_project(request, pk):
+    return get_object_or_404(PortfolioProject.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def portfolio_list(request):
+    projects = (
+        PortfolioProject.objects.for_user(request.user)
+        .select_related("idea")
+        .prefetch_related("modules")
+    )
+    return render(
+        request, "learning/portfolio_list.html", {"projects": projects, "nav": "portfolio"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def portfolio_create(request):
+    idea = None
+    idea_slug = request.POST.get("idea") or request.GET.get("idea")
+    if idea_slug:
+        idea = get_object_or_404(
+            ProjectIdea.objects.active().prefetch_related("modules"), slug=idea_slug
+        )
+    if request.method == "POST":
+        form = PortfolioProjectForm(request.POST)
+        if form.is_valid():
+            form.instance.idea = idea
+            project = portfolio_project_save(form=form, user=request.user)
+            messages.success(request, f"“{project.title}” is in your portfolio.")
+            return redirect("learning:portfolio-list")
+    else:
+        initial = {}
+        if idea:
+            initial = {
+                "title": idea.title,
+                "description": idea.summary,
+                "modules": [m.pk for m in idea.modules.all() if not m.is_archived],
+            }
+        form = PortfolioProjectForm(initial=initial)
+    return render(
+        request,
+        "learning/portfolio_form.html",
+        {"form": form, "idea": idea, "nav": "portfolio"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def portfolio_edit(request, pk):
+    project = _owned_project(request, pk)
+    form = PortfolioProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        portfolio_project_save(form=form, user=request.user)
+        messages.success(request, f"“{project.title}” is saved.")
+        return redirect("learning:portfolio-list")
+    return render(
+        request,
+        "learning/portfolio_form.html",
+        {"form": form, "project": project, "idea": project.idea, "nav": "portfolio"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def portfolio_delete(request, pk):
+    project = _owned_project(request, pk)
+    if request.method == "POST":
+        title = project.title
+        project.delete()
+        messages.success(request, f"“{title}” was deleted from your portfolio.")
+        return redirect("learning:portfolio-list")
+    return render(
+        request, "learning/portfolio_confirm_delete.html", {"project": project, "nav": "portfolio"}
+    )
+
+
+# Public progress page
+
+
+@require_GET
+def public_progress(request, handle):
+    owner = (
+        User.objects.filter(public_handle__iexact=handle, is_progress_public=True, is_active=True)
+        .select_related("target_role")
+        .first()
+    )
+    if owner is None:
+        raise Http404("No public progress page here.")
+    role = owner.target_role if owner.target_role and not owner.target_role.is_archived else None
+    progress = role_progress(owner, role) if role else None
+    projects = (
+        PortfolioProject.objects.for_user(owner)
+        .filter(status=PortfolioProject.Status.DONE)
+        .prefetch_related(Prefetch("modules", queryset=Module.objects.active()))
+    )
+    return render(
+        request,
+        "learning/public_progress.html",
+        {"owner": owner, "role": role, "progress": progress, "projects": projects},
+    )

@@ -1,0 +1,385 @@
+import pytest
+from django.urls import reverse
+
+from learning.models import TopicState, TopicStateChange
+from tests.careers.factories import RoleFactory, RoleRequirementFactory
+from tests.learning.factories import (
+    ModuleFactory,
+    PortfolioProjectFactory,
+    ProjectIdeaFactory,
+    TopicFactory,
+    TopicStateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# Public pages
+
+
+def test_module_page_lists_topics_in_order_with_hours_and_level(client):
+    module = ModuleFactory(title="Prompt engineering")
+    second = TopicFactory(module=module, order=2, title="Chain of thought", hours=6)
+    first = TopicFactory(module=module, order=1, title="Zero-shot prompting", hours=3)
+    response = client.get(module.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index(first.title) < html.index(second.title)
+    assert "6 h" in html and "Intermediate" not in html
+
+
+def test_archived_topic_and_module_are_not_found(client):
+    topic = TopicFactory(is_archived=True)
+    assert client.get(topic.get_absolute_url()).status_code == 404
+    module = ModuleFactory(is_archived=True)
+    assert client.get(module.get_absolute_url()).status_code == 404
+
+
+def test_topic_under_the_wrong_module_is_not_found(client):
+    topic = TopicFactory()
+    other = ModuleFactory()
+    url = reverse("learning:topic-detail", kwargs={"module": other.slug, "topic": topic.slug})
+    assert client.get(url).status_code == 404
+
+
+def test_topic_page_shows_prerequisites_unlocks_and_resources(client):
+    basics = TopicFactory(title="Linear algebra basics")
+    topic = TopicFactory(title="Attention", prerequisites=[basics])
+    follow_up = TopicFactory(title="Transformers", prerequisites=[topic])
+    topic.resources.create(
+        title="Attention paper", url="https://arxiv.org/abs/1706.03762", kind="paper"
+    )
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert basics.title in html
+    assert follow_up.title in html
+    assert "https://arxiv.org/abs/1706.03762" in html
+
+
+def test_unknown_slugs_give_404(client):
+    for url in [
+        reverse("learning:module-detail", kwargs={"module": "nope"}),
+        reverse("learning:project-detail", kwargs={"slug": "nope"}),
+        reverse("careers:role-detail", kwargs={"slug": "nope"}),
+    ]:
+        assert client.get(url).status_code == 404
+
+
+def test_markdown_is_sanitised(client):
+    topic = TopicFactory(
+        description='Hello <script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror="alert(3)"> **bold**'
+    )
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "javascript:alert" not in html
+    assert "onerror" not in html
+    assert "<strong>bold</strong>" in html
+
+
+def test_project_idea_page_offers_to_add_to_portfolio(client):
+    idea = ProjectIdeaFactory()
+    html = client.get(idea.get_absolute_url()).content.decode()
+    assert f"{reverse('learning:portfolio-create')}?idea={idea.slug}" in html
+
+
+# Search
+
+
+def test_search_finds_roles_modules_topics_and_ideas(client):
+    RoleFactory(title="Diffusion Artist")
+    ModuleFactory(title="Diffusion models")
+    TopicFactory(title="Denoising diffusion")
+    ProjectIdeaFactory(title="Diffusion image generator")
+    TopicFactory(title="Unrelated")
+    response = client.get(reverse("search"), {"q": "diffusion"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    for title in [
+        "Diffusion Artist",
+        "Diffusion models",
+        "Denoising diffusion",
+        "Diffusion image generator",
+    ]:
+        assert title in html
+    assert "Unrelated" not in html
+
+
+def test_search_is_case_insensitive(client):
+    TopicFactory(title="Retrieval-augmented generation")
+    html = client.get(reverse("search"), {"q": "RETRIEVAL"}).content.decode()
+    assert "Retrieval-augmented generation" in html
+
+
+def test_empty_and_overlong_queries_get_friendly_messages(client):
+    empty = client.get(reverse("search"), {"q": "   "})
+    assert empty.status_code == 400
+    assert "Type a word or two" in empty.content.decode()
+    overlong = client.get(reverse("search"), {"q": "x" * 500})
+    assert overlong.status_code == 400
+    assert "too long" in overlong.content.decode()
+    assert client.get(reverse("search")).status_code == 200
+
+
+def test_search_ignores_archived_content(client):
+    TopicFactory(title="Retired diffusion topic", is_archived=True)
+    html = client.get(reverse("search"), {"q": "retired"}).content.decode()
+    assert "Retired diffusion topic" not in html
+
+
+# Topic state
+
+
+def test_anonymous_click_is_sent_to_sign_in_and_back(client):
+    topic = TopicFactory()
+    next_url = topic.module.get_absolute_url()
+    response = client.post(
+        reverse("learning:topic-state", args=[topic.slug]), {"state": "done", "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert "next=" in response.url and topic.module.slug in response.url
+    assert not TopicState.objects.exists()
+
+
+def test_anonymous_htmx_click_redirects_through_htmx(client):
+    topic = TopicFactory()
+    response = client.post(
+        reverse("learning:topic-state", args=[topic.slug]),
+        {"state": "done"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
+def test_plain_form_post_changes_state_once_and_redirects_back(learner_client, learner):
+    topic = TopicFactory()
+    back = topic.module.get_absolute_url()
+    response = learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]), {"state": "done", "next": back}
+    )
+    assert response.status_code == 302
+    assert response.url == f"{back}#topic-{topic.slug}"
+    assert TopicState.objects.get(user=learner, topic=topic).state == "done"
+    assert TopicStateChange.objects.filter(user=learner, topic=topic).count() == 1
+
+
+def test_htmx_post_returns_only_the_row_and_the_summary(learner_client, learner):
+    topic = TopicFactory()
+    response = learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]),
+        {"state": "learning"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="topic-{topic.slug}"' in html
+    assert 'id="progress-summary"' in html and 'hx-swap-oob="true"' in html
+    assert "<html" not in html and "site-header" not in html
+    assert TopicStateChange.objects.filter(user=learner, topic=topic).count() == 1
+
+
+def test_next_pointing_elsewhere_is_ignored(learner_client):
+    topic = TopicFactory()
+    response = learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]),
+        {"state": "done", "next": "https://evil.example.com/"},
+    )
+    assert "evil" not in response.url
+
+
+def test_invalid_state_is_refused_without_change(learner_client, learner):
+    topic = TopicFactory()
+    response = learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]),
+        {"state": "mastered"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert not TopicState.objects.filter(user=learner).exists()
+
+
+def test_state_change_is_post_only(learner_client):
+    topic = TopicFactory()
+    assert learner_client.get(reverse("learning:topic-state", args=[topic.slug])).status_code == 405
+
+
+def test_topic_with_open_prerequisites_is_flagged_but_tickable(learner_client, learner):
+    basics = TopicFactory(title="Python basics")
+    topic = TopicFactory(module=basics.module, prerequisites=[basics])
+    html = learner_client.get(topic.module.get_absolute_url()).content.decode()
+    assert "Prerequisites not done" in html
+    learner_client.post(reverse("learning:topic-state", args=[topic.slug]), {"state": "done"})
+    assert TopicState.objects.get(user=learner, topic=topic).state == "done"
+    TopicStateFactory(user=learner, topic=basics, state="done")
+    html = learner_client.get(topic.module.get_absolute_url()).content.decode()
+    assert "Prerequisites not done" not in html
+
+
+def test_note_is_private_and_sanitised(learner_client, learner, other_learner, client):
+    topic = TopicFactory()
+    learner_client.post(
+        reverse("learning:topic-note", args=[topic.slug]),
+        {"note": "Remember **this** <script>alert(1)</script>"},
+    )
+    state = TopicState.objects.get(user=learner, topic=topic)
+    assert "Remember" in state.note
+    html = learner_client.get(topic.get_absolute_url()).content.decode()
+    assert "<strong>this</strong>" in html and "<script>alert(1)" not in html
+    client.force_login(other_learner)
+    assert "Remember" not in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_overlong_note_is_refused_and_keeps_the_old_one(learner_client, learner):
+    topic = TopicFactory()
+    TopicStateFactory(
+        user=learner, topic=topic, state="learning", note="keep me", completed_at=None
+    )
+    response = learner_client.post(
+        reverse("learning:topic-note", args=[topic.slug]), {"note": "x" * 20_001}
+    )
+    assert response.status_code == 400
+    assert TopicState.objects.get(user=learner, topic=topic).note == "keep me"
+
+
+# Dashboard
+
+
+def test_dashboard_without_target_prompts_to_choose(learner_client):
+    html = learner_client.get(reverse("learning:dashboard")).content.decode()
+    assert "Choose a target role" in html
+
+
+def test_new_learner_sees_zero_and_where_to_start(learner_client, learner):
+    role = RoleFactory()
+    module = ModuleFactory()
+    RoleRequirementFactory(role=role, module=module)
+    first = TopicFactory(module=module, title="Where to start")
+    learner.target_role = role
+    learner.save()
+    html = learner_client.get(reverse("learning:dashboard")).content.decode()
+    assert 'data-testid="readiness">0%' in html
+    assert first.title in html
+
+
+def test_dashboard_requires_sign_in(client):
+    response = client.get(reverse("learning:dashboard"))
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+def test_dashboard_htmx_tick_returns_the_dashboard_body(learner_client, learner):
+    role = RoleFactory()
+    module = ModuleFactory()
+    RoleRequirementFactory(role=role, module=module)
+    topic = TopicFactory(module=module, hours=10)
+    TopicFactory(module=module, hours=10)
+    learner.target_role = role
+    learner.save()
+    response = learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]),
+        {"state": "done", "view": "dashboard"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="dashboard-body"')
+    assert 'data-testid="readiness">50%' in html
+
+
+# Portfolio
+
+
+def test_portfolio_create_from_idea_prefills_and_links(learner_client, learner):
+    module = ModuleFactory()
+    idea = ProjectIdeaFactory(title="RAG chatbot", modules=[module])
+    form_page = learner_client.get(reverse("learning:portfolio-create") + f"?idea={idea.slug}")
+    assert "RAG chatbot" in form_page.content.decode()
+    response = learner_client.post(
+        reverse("learning:portfolio-create"),
+        {
+            "idea": idea.slug,
+            "title": "My RAG chatbot",
+            "status": "in_progress",
+            "modules": [module.pk],
+        },
+    )
+    assert response.status_code == 302
+    project = learner.portfolio_projects.get()
+    assert project.idea == idea and list(project.modules.all()) == [module]
+
+
+def test_portfolio_refuses_bad_urls_and_dates(learner_client, learner):
+    response = learner_client.post(
+        reverse("learning:portfolio-create"),
+        {
+            "title": "Bad",
+            "status": "planned",
+            "repository_url": "javascript:alert(1)",
+            "started_on": "2026-05-01",
+            "finished_on": "2026-04-01",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "http:// or https://" in html or "Enter a valid URL" in html
+    assert "cannot be before the start date" in html
+    assert not learner.portfolio_projects.exists()
+
+
+def test_portfolio_edit_and_delete_with_confirmation(learner_client, learner):
+    project = PortfolioProjectFactory(user=learner, title="Old title")
+    learner_client.post(
+        reverse("learning:portfolio-edit", args=[project.pk]),
+        {"title": "New title", "status": "done"},
+    )
+    project.refresh_from_db()
+    assert project.title == "New title" and project.status == "done"
+    confirm = learner_client.get(reverse("learning:portfolio-delete", args=[project.pk]))
+    assert "Delete “New title”?" in confirm.content.decode()
+    assert learner.portfolio_projects.exists()
+    learner_client.post(reverse("learning:portfolio-delete", args=[project.pk]))
+    assert not learner.portfolio_projects.exists()
+
+
+def test_another_learners_portfolio_items_are_404(client, learner, other_learner):
+    project = PortfolioProjectFactory(user=learner)
+    client.force_login(other_learner)
+    for name in ["learning:portfolio-edit", "learning:portfolio-delete"]:
+        url = reverse(name, args=[project.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"title": "hijack", "status": "done"}).status_code == 404
+    project.refresh_from_db()
+    assert project.title != "hijack"
+    assert project.title not in client.get(reverse("learning:portfolio-list")).content.decode()
+
+
+def test_portfolio_pages_require_sign_in(client):
+    for url in [reverse("learning:portfolio-list"), reverse("learning:portfolio-create")]:
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+# Public progress page
+
+
+def test_public_page_shows_only_when_opted_in(client, learner):
+    learner.public_handle = "ada"
+    learner.save()
+    url = reverse("learning:public-progress", args=["ada"])
+    assert client.get(url).status_code == 404
+    learner.is_progress_public = True
+    learner.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert learner.email not in html
+
+
+def test_public_page_never_shows_notes_or_unfinished_projects(client, learner):
+    learner.public_handle = "ada"
+    learner.is_progress_public = True
+    learner.save()
+    TopicStateFactory(user=learner, note="secret note text")
+    PortfolioProjectFactory(user=learner, title="Half-built thing", status="in_progress")
+    PortfolioProjectFactory(user=learner, title="Finished thing", status="done")
+    html = client.get(reverse("learning:public-progress", args=["ada"])).content.decode()
+    assert "secret note text" not in html
+    assert "Half-built thing" not in html
+    assert "Finished thing" in html
