@@ -66,7 +66,10 @@ def test_unknown_slugs_give_404(client):
 
 def test_markdown_is_sanitised(client):
     topic = TopicFactory(
-        description='Hello <script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror="alert(3)"> **bold**'
+        description=(
+            "Hello <script>alert(1)</script> [click](javascript:alert(2)) "
+            '<img src=x onerror="alert(3)"> **bold**'
+        )
     )
     html = client.get(topic.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
