@@ -52,8 +52,12 @@ format: install  ## Format and fix what ruff can
 check-migrations: install  ## Fail when models and migrations disagree
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
+# The test server speaks plain HTTP, so the HTTPS-only defaults of production are relaxed.
+TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production} \
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 DJANGO_CSRF_COOKIE_SECURE=0
+
 pytest: install
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production} $(RUN) pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(RUN) pytest $(PYTEST_ARGS)
 
 test: lint check-migrations pytest  ## The whole suite: lint, migrations check, pytest (SQLite, or DATABASE_URL)
 

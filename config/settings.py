@@ -139,24 +139,30 @@ STORAGES = {
     },
 }
 
-# Email (Django 6.1 mailers): printed to the console unless an SMTP host is configured.
+# Email (Django 6.1 mailers): printed to the console in development; sent by SMTP
+# otherwise (a local relay on localhost:25 unless DJANGO_EMAIL_HOST says where).
 
-EMAIL_SMTP_HOST = env_str("DJANGO_EMAIL_HOST", "")
-if EMAIL_SMTP_HOST:
+EMAIL_CONSOLE = env_bool("DJANGO_EMAIL_CONSOLE", default=DEBUG and not env_str("DJANGO_EMAIL_HOST"))
+if EMAIL_CONSOLE:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": EMAIL_SMTP_HOST,
-                "port": env_int("DJANGO_EMAIL_PORT", 587),
+                "host": env_str("DJANGO_EMAIL_HOST", "localhost"),
+                "port": env_int(
+                    "DJANGO_EMAIL_PORT", 25 if not env_str("DJANGO_EMAIL_HOST") else 587
+                ),
                 "username": env_str("DJANGO_EMAIL_HOST_USER", ""),
                 "password": env_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+                "use_tls": env_bool(
+                    "DJANGO_EMAIL_USE_TLS", default=bool(env_str("DJANGO_EMAIL_HOST"))
+                ),
+                "timeout": 10,
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "GenAI Pathways <noreply@localhost>")
 
 # Security headers. Content Security Policy: nothing inline, nothing from elsewhere.
@@ -180,6 +186,26 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+
+# HTTPS: on by default whenever debug is off. Each can be relaxed, never silently:
+# the README's settings table lists the variables.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+# The proxy in front terminates TLS and says so in X-Forwarded-Proto.
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Sessions live in the database; with Redis, reads come from the cache (write-through).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 LOGGING = {
     "version": 1,

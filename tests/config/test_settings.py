@@ -71,3 +71,19 @@ def test_database_url_selects_the_engine(url, engine):
     if engine.endswith("postgresql"):
         assert config["CONN_HEALTH_CHECKS"] is True
         assert config["CONN_MAX_AGE"] > 0
+
+
+def test_production_defaults_pass_the_deploy_check():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,
+            "DJANGO_ALLOWED_HOSTS": "pathways.example.com",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
