@@ -1,28 +1,37 @@
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from careers.filters import RoleFilterForm
 from careers.models import Role
+from learning.cache import content_cached
 from learning.models import Module, ProjectIdea, Topic
 from learning.progress import readiness_by_role, role_progress
 
 
 @require_GET
 def home(request):
-    roles = list(Role.objects.active().with_core_hours())
-    stats = {
-        "roles": len(roles),
-        "modules": Module.objects.active().count(),
-        "topics": Topic.objects.active().count(),
-    }
+    roles = content_cached("home-roles", lambda: list(Role.objects.active().with_core_hours()))
+    stats = content_cached(
+        "home-stats",
+        lambda: {
+            "roles": len(roles),
+            "modules": Module.objects.active().count(),
+            "topics": Topic.objects.active().count(),
+        },
+    )
     return render(request, "careers/home.html", {"roles": roles, "stats": stats})
 
 
 @require_GET
 def role_list(request):
     filters = RoleFilterForm(request.GET or None)
-    roles = list(filters.filter(Role.objects.active().with_core_hours()))
+    filter_key = f"{filters.cleaned_data}" if filters.is_valid() else "all"
+    roles = content_cached(
+        f"role-list:{filter_key}",
+        lambda: list(filters.filter(Role.objects.active().with_core_hours())),
+    )
     readiness = {}
     if request.user.is_authenticated and roles:
         readiness = {r.role.pk: r for r in readiness_by_role(request.user)}
@@ -37,16 +46,26 @@ def role_list(request):
 
 @require_GET
 def role_detail(request, slug):
-    role = get_object_or_404(
-        Role.objects.active().prefetch_related(
-            "responsibilities",
-            Prefetch("leads_to", queryset=Role.objects.active()),
-            Prefetch("comes_from", queryset=Role.objects.active()),
-        ),
-        slug=slug,
-    )
+    def load_role():
+        role = (
+            Role.objects.active()
+            .prefetch_related(
+                "responsibilities",
+                Prefetch("leads_to", queryset=Role.objects.active()),
+                Prefetch("comes_from", queryset=Role.objects.active()),
+            )
+            .filter(slug=slug)
+            .first()
+        )
+        if role is None:
+            return None
+        return role, list(ProjectIdea.objects.active().filter(roles=role))
+
+    found = content_cached(f"role:{slug}", load_role)
+    if found is None:
+        raise Http404("No such role.")
+    role, project_ideas = found
     progress = role_progress(request.user, role)
-    project_ideas = ProjectIdea.objects.active().filter(roles=role)
     is_target = request.user.is_authenticated and request.user.target_role_id == role.pk
     return render(
         request,

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "Learning"
+
+    def ready(self):
+        from learning.signals import connect_content_signals
+
+        connect_content_signals()

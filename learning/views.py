@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from careers.models import Role
+from learning.cache import content_cached
 from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
 from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
 from learning.progress import activity, evidence, readiness_by_role, ready_on, role_progress
@@ -78,7 +79,9 @@ def summary_context(user, module):
 
 @require_GET
 def module_list(request):
-    modules = list(Module.objects.active().with_topic_totals())
+    modules = content_cached(
+        "module-list", lambda: list(Module.objects.active().with_topic_totals())
+    )
     done = {}
     if request.user.is_authenticated:
         done = {
@@ -155,13 +158,20 @@ def project_list(request):
 
 @require_GET
 def project_detail(request, slug):
-    idea = get_object_or_404(
-        ProjectIdea.objects.active().prefetch_related(
-            Prefetch("modules", queryset=Module.objects.active()),
-            Prefetch("roles", queryset=Role.objects.active()),
+    idea = content_cached(
+        f"project:{slug}",
+        lambda: (
+            ProjectIdea.objects.active()
+            .prefetch_related(
+                Prefetch("modules", queryset=Module.objects.active()),
+                Prefetch("roles", queryset=Role.objects.active()),
+            )
+            .filter(slug=slug)
+            .first()
         ),
-        slug=slug,
     )
+    if idea is None:
+        raise Http404("No such project idea.")
     return render(request, "learning/project_detail.html", {"idea": idea, "nav": "projects"})
 
 
