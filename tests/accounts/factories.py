@@ -1,7 +1,8 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import User
+from accounts.models import TargetRoleChange, User
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -19,3 +20,13 @@ class UserFactory(DjangoModelFactory):
         obj.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             obj.save(update_fields=["password"])
+
+
+class TargetRoleChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = TargetRoleChange
+
+    user = factory.SubFactory(UserFactory)
+    role = factory.SubFactory("tests.careers.factories.RoleFactory")
+    role_title = factory.LazyAttribute(lambda o: o.role.title if o.role else "")
+    chosen_at = factory.LazyFunction(timezone.now)

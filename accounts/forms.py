@@ -1,0 +1,242 @@
+import json
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from accounts.models import User
+from accounts.services import HANDLE_RULES, HANDLE_TAKEN, handle_problems
+from careers.models import Role
+
+DUPLICATE_EMAIL = "An account with this email already exists."
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def email_normalize(email: str) -> str:
+    """The one spelling we store: trimmed and lowercased."""
+    return User.objects.normalize_email(email.strip()).lower()
+
+
+def email_clean(email: str, *, exclude_pk=None) -> str:
+    """Normalise an email address and refuse one another account has, in any case."""
+    email = email_normalize(email)
+    others = User.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+    return email
+
+
+class EmailAddressField(forms.EmailField):
+    widget = forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"})
+
+
+# Sign-up and sign-in
+
+
+class SignupForm(auth_forms.BaseUserCreationForm):
+    email = EmailAddressField(label="Email", max_length=254)
+
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "Password"
+        self.fields["password2"].label = "Confirm password"
+
+    def clean_email(self):
+        return email_clean(self.cleaned_data["email"])
+
+    def add_duplicate_email_error(self):
+        """For the race the database constraint catches after validation passed."""
+        self.add_error("email", ValidationError(DUPLICATE_EMAIL, code="duplicate_email"))
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email and password do not match an account. Check both and try again."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        email = self.fields["username"]
+        email.label = "Email"
+        email.widget.input_type = "email"
+        email.widget.attrs["autocomplete"] = "email"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = EmailAddressField(label="Email", max_length=254)
+
+
+# Settings
+
+
+class RoleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, role):
+        return f"{role.title} (retired)" if role.is_archived else role.title
+
+
+class SettingsForm(forms.ModelForm):
+    """The learner's profile. The target role is saved by `target_role_set`, not here."""
+
+    target_role = RoleChoiceField(
+        queryset=Role.objects.none(),
+        required=False,
+        empty_label="No target yet",
+        label="Target role",
+        help_text="The role your dashboard measures your readiness against.",
+    )
+    weekly_hours = forms.IntegerField(
+        label="Hours a week for learning",
+        min_value=1,
+        max_value=100,
+        help_text="From 1 to 100; used to estimate how long your path will take.",
+        error_messages={
+            "min_value": "Enter a whole number of hours from 1 to 100.",
+            "max_value": "Enter a whole number of hours from 1 to 100.",
+            "invalid": "Enter a whole number of hours from 1 to 100.",
+            "required": "Enter a whole number of hours from 1 to 100.",
+        },
+    )
+    public_handle = forms.CharField(
+        label="Public handle",
+        required=False,
+        max_length=40,
+        empty_value=None,
+        help_text=f"Your public page’s address is /u/ followed by this. {HANDLE_RULES}",
+    )
+
+    class Meta:
+        model = User
+        # target_role is deliberately not here: the view saves it through
+        # target_role_set, which records the history.
+        fields = ["display_name", "weekly_hours", "is_progress_public", "public_handle"]
+        labels = {
+            "display_name": "Display name",
+            "is_progress_public": "Show my progress on a public page",
+        }
+        help_texts = {
+            "display_name": "How we greet you; shown on your public page if you have one.",
+            "is_progress_public": (
+                "Shows your target role, readiness and finished projects at your "
+                "handle’s address. Your notes and email stay private."
+            ),
+        }
+
+    field_order = ["display_name", "target_role", "weekly_hours", "is_progress_public"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A retired target stays selectable so saving other fields does not drop it.
+        target_id = self.instance.target_role_id
+        current = Q(pk=target_id) if target_id else Q(pk__in=[])
+        self.fields["target_role"].queryset = Role.objects.filter(Q(is_archived=False) | current)
+        self.fields["target_role"].initial = target_id
+        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self.fields["public_handle"].widget.attrs["autocapitalize"] = "none"
+
+    def clean_public_handle(self):
+        handle = self.cleaned_data["public_handle"]
+        if handle is None:
+            return None
+        handle = handle.lower()
+        if problems := handle_problems(handle, user_pk=self.instance.pk):
+            raise ValidationError(problems)
+        return handle
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            cleaned_data.get("is_progress_public")
+            and not cleaned_data.get("public_handle")
+            and "public_handle" not in self.errors
+        ):
+            self.add_error("public_handle", "Choose a handle to make your progress public.")
+        return cleaned_data
+
+    def save(self, commit=True):
+        """Write only this form's columns, so a target role set meanwhile is kept."""
+        user = super().save(commit=False)
+        if commit:
+            user.save(update_fields=self._meta.fields)
+        return user
+
+    def add_handle_taken_error(self):
+        """For the race the database's unique constraint catches after validation passed."""
+        self.add_error("public_handle", ValidationError(HANDLE_TAKEN, code="handle_taken"))
+
+
+# Data export, import and deletion
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Export file",
+        help_text="A .json file downloaded from “Download my data”, at most 5 MB.",
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError("That file is larger than 5 MB, so it cannot be an export.")
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("That file is not text; choose the .json export file.") from None
+        try:
+            self.cleaned_data["data"] = json.loads(text)
+        except (ValueError, RecursionError):
+            raise ValidationError(
+                "That file is not valid JSON; choose the .json export file, unchanged."
+            ) from None
+        return upload
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right; nothing was deleted.")
+        return password
+
+
+# Admin
+
+
+class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def clean_email(self):
+        return email_clean(self.cleaned_data["email"])
+
+
+class AdminUserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self):
+        return email_clean(self.cleaned_data["email"], exclude_pk=self.instance.pk)
