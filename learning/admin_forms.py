@@ -1,0 +1,76 @@
+from collections import defaultdict
+
+from django import forms
+
+from learning.models import Topic
+
+
+def prerequisite_cycle(topic: Topic, prerequisites) -> list[Topic]:
+    """The topics of a cycle that giving `topic` these prerequisites would close, starting
+    and ending with `topic`; empty when there is none. Reads the whole graph in one query."""
+    if topic.pk is None:
+        return []  # nothing can depend on a topic that does not exist yet
+    chosen = {prerequisite.pk: prerequisite for prerequisite in prerequisites}
+    if topic.pk in chosen:
+        return [topic, topic]
+    graph: dict[int, list[int]] = defaultdict(list)
+    through = Topic.prerequisites.through.objects.values_list("from_topic_id", "to_topic_id")
+    for from_id, to_id in through.iterator():
+        if from_id != topic.pk:
+            graph[from_id].append(to_id)
+    graph[topic.pk] = list(chosen)
+    path = _path(graph, start=topic.pk, goal=topic.pk)
+    if not path:
+        return []
+    topics = Topic.objects.in_bulk(set(path))
+    return [topics[pk] for pk in path]
+
+
+def _path(graph: dict[int, list[int]], *, start: int, goal: int) -> list[int]:
+    """A path of prerequisite edges from `start` back to `goal`, by depth-first search."""
+    parents: dict[int, int] = {}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for nxt in graph.get(node, ()):
+            if nxt == goal:
+                path = [goal, node]
+                while path[-1] != start:
+                    path.append(parents[path[-1]])
+                return path[::-1]
+            if nxt not in parents and nxt != start:
+                parents[nxt] = node
+                stack.append(nxt)
+    return []
+
+
+class TopicAdminForm(forms.ModelForm):
+    """The topic admin's form; refuses prerequisites that would make a cycle."""
+
+    class Meta:
+        model = Topic
+        fields = [
+            "module",
+            "title",
+            "slug",
+            "description",
+            "order",
+            "hours",
+            "level",
+            "prerequisites",
+            "is_archived",
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        prerequisites = cleaned_data.get("prerequisites")
+        if prerequisites:
+            cycle = prerequisite_cycle(self.instance, prerequisites)
+            if cycle:
+                names = " → ".join(topic.title for topic in cycle)
+                self.add_error(
+                    "prerequisites",
+                    f"These prerequisites would make a cycle: {names}. "
+                    "A topic cannot depend, even indirectly, on itself.",
+                )
+        return cleaned_data
