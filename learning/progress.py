@@ -9,11 +9,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from careers.models import Role, RoleRequirement
+from learning.cache import content_cached
 from learning.models import Module, PortfolioProject, Topic, TopicState
 
 ACTIVITY_WEEKS = 12
@@ -95,36 +96,71 @@ class RoleProgress:
         return percent(self.recommended_done_hours, self.recommended_total_hours)
 
 
-def role_progress(user, role: Role) -> RoleProgress:
-    """Per-module hours for every module the role requires (two queries)."""
-    requirements = list(
-        RoleRequirement.objects.filter(role=role, module__is_archived=False)
-        .select_related("module")
-        .order_by("module__order", "module__id")
+@dataclass(frozen=True)
+class Catalogue:
+    """The content figures progress is measured against: per active module its hours
+    and topic count, and per active role the modules it requires. Content-only, so it
+    is computed once per content version and cached (three queries on a miss)."""
+
+    modules: dict[int, Module]
+    module_hours: dict[int, tuple[int, int]]
+    requirements: dict[int, list[tuple[int, str]]]
+    roles: dict[int, Role]
+
+
+def catalogue() -> Catalogue:
+    def build():
+        modules = {m.pk: m for m in Module.objects.active()}
+        module_hours = {
+            row["module_id"]: (row["hours"], row["topics"])
+            for row in Topic.objects.active()
+            .values("module_id")
+            .annotate(hours=Sum("hours"), topics=Count("id"))
+            .order_by()
+        }
+        roles = {r.pk: r for r in Role.objects.active()}
+        requirements: dict[int, list[tuple[int, str]]] = {pk: [] for pk in roles}
+        for role_id, module_id, importance in RoleRequirement.objects.filter(
+            role__is_archived=False, module__is_archived=False
+        ).values_list("role_id", "module_id", "importance"):
+            requirements[role_id].append((module_id, importance))
+        return Catalogue(modules, module_hours, requirements, roles)
+
+    return content_cached("progress-catalogue", build)
+
+
+def done_by_module(user) -> dict[int, tuple[int, int]]:
+    """Per active module, the hours and number of the learner's topics that are done or
+    skipped (one grouped query over the learner's own states)."""
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        TopicState.objects.for_user(user)
+        .complete()
+        .filter(topic__is_archived=False, topic__module__is_archived=False)
+        .values("topic__module_id")
+        .annotate(hours=Sum("topic__hours"), topics=Count("id"))
+        .order_by()
     )
-    rows = {}
-    if requirements:
-        topics = Topic.objects.active().filter(module__in=[r.module_id for r in requirements])
-        if user.is_authenticated:
-            rows = {row["module_id"]: row for row in topics.hours_by_module(user)}
-        else:
-            rows = {
-                row["module_id"]: {**row, "done_hours": 0, "done_count": 0}
-                for row in topics.values("module_id")
-                .annotate(total_hours=Sum("hours"), topic_count=Count("id"))
-                .order_by()
-            }
+    return {row["topic__module_id"]: (row["hours"], row["topics"]) for row in rows}
+
+
+def role_progress(user, role: Role, done: dict | None = None) -> RoleProgress:
+    """Per-module hours for every module the role requires."""
+    content = catalogue()
+    done = done_by_module(user) if done is None else done
     modules = []
-    for requirement in requirements:
-        row = rows.get(requirement.module_id, {})
+    for module_id, importance in content.requirements.get(role.pk, []):
+        total_hours, topic_count = content.module_hours.get(module_id, (0, 0))
+        done_hours, done_count = done.get(module_id, (0, 0))
         modules.append(
             ModuleProgress(
-                module=requirement.module,
-                importance=requirement.importance,
-                total_hours=row.get("total_hours") or 0,
-                done_hours=row.get("done_hours") or 0,
-                topic_count=row.get("topic_count") or 0,
-                done_count=row.get("done_count") or 0,
+                module=content.modules[module_id],
+                importance=importance,
+                total_hours=total_hours,
+                done_hours=done_hours,
+                topic_count=topic_count,
+                done_count=done_count,
             )
         )
     modules.sort(key=lambda m: (IMPORTANCE_RANK[m.importance], m.module.order, m.module.pk))
@@ -149,36 +185,20 @@ class RoleReadiness:
         return self.total_hours - self.done_hours
 
 
-def readiness_by_role(user, roles=None) -> list[RoleReadiness]:
-    """Readiness toward every active role from the same topic states, nearest first
-    (one query). Roles without core hours are left out."""
-    core_topics = Topic.objects.active().filter(
-        module__requirements__importance=RoleRequirement.Importance.CORE,
-        module__requirements__role=OuterRef("pk"),
-    )
-    total = core_topics.values("module__requirements__role").annotate(h=Sum("hours")).values("h")
-    roles = (roles if roles is not None else Role.objects.active()).annotate(
-        core_hours=Coalesce(Subquery(total[:1]), 0)
-    )
-    if user.is_authenticated:
-        done = (
-            core_topics.with_completion(user)
-            .filter(is_complete=True)
-            .values("module__requirements__role")
-            .annotate(h=Sum("hours"))
-            .values("h")
-        )
-        roles = roles.annotate(done_hours=Coalesce(Subquery(done[:1]), 0))
-    results = [
-        RoleReadiness(
-            role=role,
-            total_hours=role.core_hours,
-            done_hours=getattr(role, "done_hours", 0),
-        )
-        for role in roles
-        if role.core_hours
-    ]
-    results.sort(key=lambda r: (-r.readiness_percent, r.hours_left, r.role.order))
+def readiness_by_role(user, done: dict | None = None) -> list[RoleReadiness]:
+    """Readiness toward every active role from the same topic states, nearest first.
+    Roles without core hours are left out. Sums per-module figures, never topics."""
+    content = catalogue()
+    done = done_by_module(user) if done is None else done
+    results = []
+    for role_id, requirements in content.requirements.items():
+        core = [module_id for module_id, importance in requirements if importance == "core"]
+        total = sum(content.module_hours.get(module_id, (0, 0))[0] for module_id in core)
+        if not total:
+            continue
+        done_hours = sum(done.get(module_id, (0, 0))[0] for module_id in core)
+        results.append(RoleReadiness(content.roles[role_id], total, done_hours))
+    results.sort(key=lambda r: (-r.readiness_percent, r.hours_left, r.role.order, r.role.pk))
     return results
 
 

@@ -111,20 +111,6 @@ class TopicQuerySet(models.QuerySet):
             .order_by("importance_rank", "module__order", "module__id", "order", "id")[:limit]
         )
 
-    def hours_by_module(self, user):
-        """One row per module: total and completed hours and topic counts for a learner."""
-        return (
-            self.with_completion(user)
-            .values("module_id")
-            .annotate(
-                total_hours=Sum("hours"),
-                done_hours=Coalesce(Sum("hours", filter=Q(is_complete=True)), 0),
-                topic_count=Count("id"),
-                done_count=Count("id", filter=Q(is_complete=True)),
-            )
-            .order_by()
-        )
-
 
 class TopicStateQuerySet(models.QuerySet):
     def for_user(self, user):

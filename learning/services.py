@@ -11,13 +11,12 @@ COMPLETE_STATES = {TopicState.State.DONE, TopicState.State.SKIPPED}
 def _locked_state(*, user, topic: Topic) -> TopicState:
     """The learner's row for the topic, created when missing and locked for update, so
     concurrent changes to the same topic serialise instead of racing."""
-    now = timezone.now()
-    topic_state, _ = TopicState.objects.get_or_create(
+    topic_state, _ = TopicState.objects.select_for_update().get_or_create(
         user=user,
         topic=topic,
-        defaults={"state": TopicState.State.NOT_STARTED, "state_changed_at": now},
+        defaults={"state": TopicState.State.NOT_STARTED, "state_changed_at": timezone.now()},
     )
-    return TopicState.objects.select_for_update().get(pk=topic_state.pk)
+    return topic_state
 
 
 def topic_state_set(*, user, topic: Topic, state: str) -> tuple[TopicState, bool]:

@@ -1,3 +1,4 @@
+import hashlib
 from itertools import groupby
 
 from django.contrib import messages
@@ -16,7 +17,16 @@ from careers.models import Role
 from learning.cache import content_cached
 from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
 from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
-from learning.progress import activity, evidence, readiness_by_role, ready_on, role_progress
+from learning.progress import (
+    activity,
+    catalogue,
+    done_by_module,
+    evidence,
+    percent,
+    readiness_by_role,
+    ready_on,
+    role_progress,
+)
 from learning.services import portfolio_project_save, topic_note_set, topic_state_set
 
 # Helpers
@@ -55,22 +65,24 @@ def topics_for_rows(user, topics):
 
 
 def summary_context(user, module):
-    """The progress summary: this module's progress and readiness for the target role."""
+    """The progress summary: this module's progress and readiness for the target role
+    (one query)."""
     context = {"summary_module": module, "module_progress": None, "target_readiness": None}
     if not user.is_authenticated:
         return context
-    row = next(iter(Topic.objects.active().filter(module=module).hours_by_module(user)), None)
-    context["module_progress"] = row or {
-        "total_hours": 0,
-        "done_hours": 0,
-        "topic_count": 0,
-        "done_count": 0,
+    content = catalogue()
+    done = done_by_module(user)
+    total_hours, topic_count = content.module_hours.get(module.pk, (0, 0))
+    done_hours, done_count = done.get(module.pk, (0, 0))
+    context["module_progress"] = {
+        "total_hours": total_hours,
+        "done_hours": done_hours,
+        "topic_count": topic_count,
+        "done_count": done_count,
     }
-    if user.target_role_id:
-        readiness = readiness_by_role(
-            user, roles=Role.objects.active().filter(pk=user.target_role_id)
-        )
-        context["target_readiness"] = readiness[0] if readiness else None
+    target = content.roles.get(user.target_role_id)
+    if target is not None:
+        context["target_readiness"] = role_progress(user, target, done)
     return context
 
 
@@ -82,17 +94,10 @@ def module_list(request):
     modules = content_cached(
         "module-list", lambda: list(Module.objects.active().with_topic_totals())
     )
-    done = {}
-    if request.user.is_authenticated:
-        done = {
-            row["module_id"]: row for row in Topic.objects.active().hours_by_module(request.user)
-        }
+    done = done_by_module(request.user)
     for module in modules:
-        row = done.get(module.pk)
-        module.done_hours = row["done_hours"] if row else 0
-        module.percent = (
-            int(module.done_hours * 100 / module.total_hours) if module.total_hours else 0
-        )
+        module.done_hours = done.get(module.pk, (0, 0))[0]
+        module.percent = percent(module.done_hours, module.total_hours)
     categories = [
         (Module.Category(category).label, list(items))
         for category, items in groupby(
@@ -202,35 +207,32 @@ def _search(queryset, query, fields):
     return queryset.filter(condition).order_by(fields[0])
 
 
+def search_results(query: str) -> dict:
+    """Matches for a query across roles, modules, topics and project ideas (four queries)."""
+    results = {
+        "roles": _search(Role.objects.active(), query, ["title", "summary", "description"]),
+        "modules": _search(Module.objects.active(), query, ["title", "summary"]),
+        "topics": _search(
+            Topic.objects.active().select_related("module"), query, ["title", "description"]
+        ),
+        "projects": _search(
+            ProjectIdea.objects.active(), query, ["title", "summary", "description"]
+        ),
+    }
+    results = {kind: list(matches[:SEARCH_LIMIT]) for kind, matches in results.items()}
+    results["count"] = sum(len(matches) for matches in results.values())
+    return results
+
+
 @require_GET
 def search(request):
     form = SearchForm(request.GET) if "q" in request.GET else None
     results = None
     if form is not None and form.is_valid():
         query = form.cleaned_data["q"]
-        results = {
-            "roles": list(
-                _search(Role.objects.active(), query, ["title", "summary", "description"])[
-                    :SEARCH_LIMIT
-                ]
-            ),
-            "modules": list(
-                _search(Module.objects.active(), query, ["title", "summary"])[:SEARCH_LIMIT]
-            ),
-            "topics": list(
-                _search(
-                    Topic.objects.active().select_related("module"),
-                    query,
-                    ["title", "description"],
-                )[:SEARCH_LIMIT]
-            ),
-            "projects": list(
-                _search(ProjectIdea.objects.active(), query, ["title", "summary", "description"])[
-                    :SEARCH_LIMIT
-                ]
-            ),
-        }
-        results["count"] = sum(len(items) for items in results.values())
+        # Results depend on content alone, so they are cached per content version.
+        key = hashlib.blake2b(query.lower().encode(), digest_size=16).hexdigest()
+        results = content_cached(f"search:{key}", lambda: search_results(query))
     status = 400 if form is not None and not form.is_valid() and request.GET.get("q") else 200
     return render(
         request,
@@ -316,17 +318,17 @@ def topic_note_update(request, topic):
 
 
 def dashboard_context(user: User) -> dict:
-    role = (
-        Role.objects.active().filter(pk=user.target_role_id).first()
-        if user.target_role_id
-        else None
-    )
-    closest = readiness_by_role(user)
-    context = {"role": role, "closest_roles": closest[:5], "nav": "dashboard"}
-    context["activity"] = activity(user)
+    role = catalogue().roles.get(user.target_role_id)
+    done = done_by_module(user)
+    context = {
+        "role": role,
+        "closest_roles": readiness_by_role(user, done)[:5],
+        "activity": activity(user),
+        "nav": "dashboard",
+    }
     if role is None:
         return context
-    progress = role_progress(user, role)
+    progress = role_progress(user, role, done)
     next_topics = list(Topic.objects.next_up(user, role))
     for topic in next_topics:
         topic.open_prerequisites = []  # next-up topics have every prerequisite done
