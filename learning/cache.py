@@ -4,26 +4,27 @@ Any content write bumps the version (signals for single saves, including the adm
 the content loader bumps it itself after bulk writes), so a stale page is never served.
 With REDIS_URL set the cache, and so the version, is shared by every app process."""
 
+import uuid
+
 from django.core.cache import cache
 
 VERSION_KEY = "content-version"
 TIMEOUT = 60 * 60
 
 
-def content_version() -> int:
+def content_version() -> str:
+    """A token naming the current content; random, so that a cache that was emptied
+    never hands out an old version's name again."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
 def content_cache_bump() -> None:
     """Invalidate every cached content read."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def content_cached(key: str, build):

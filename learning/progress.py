@@ -7,14 +7,14 @@ stop counting but keep their history.
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from careers.models import Role, RoleRequirement
-from learning.cache import content_cached
+from learning.cache import content_cached, content_version
 from learning.models import Module, PortfolioProject, Topic, TopicState
 
 ACTIVITY_WEEKS = 12
@@ -108,25 +108,38 @@ class Catalogue:
     roles: dict[int, Role]
 
 
-def catalogue() -> Catalogue:
-    def build():
-        modules = {m.pk: m for m in Module.objects.active()}
-        module_hours = {
-            row["module_id"]: (row["hours"], row["topics"])
-            for row in Topic.objects.active()
-            .values("module_id")
-            .annotate(hours=Sum("hours"), topics=Count("id"))
-            .order_by()
-        }
-        roles = {r.pk: r for r in Role.objects.active()}
-        requirements: dict[int, list[tuple[int, str]]] = {pk: [] for pk in roles}
-        for role_id, module_id, importance in RoleRequirement.objects.filter(
-            role__is_archived=False, module__is_archived=False
-        ).values_list("role_id", "module_id", "importance"):
-            requirements[role_id].append((module_id, importance))
-        return Catalogue(modules, module_hours, requirements, roles)
+_catalogue_memo: dict[int, Catalogue] = {}
 
-    return content_cached("progress-catalogue", build)
+
+def catalogue() -> Catalogue:
+    """The catalogue for the current content version. The unpickled copy is kept per
+    process too: it is read-only, and unpickling it on every request costs more than the
+    rest of a dashboard's Python."""
+    version = content_version()
+    memo = _catalogue_memo.get(version)
+    if memo is None:
+        memo = content_cached("progress-catalogue", _catalogue_build)
+        _catalogue_memo.clear()
+        _catalogue_memo[version] = memo
+    return memo
+
+
+def _catalogue_build() -> Catalogue:
+    modules = {m.pk: m for m in Module.objects.active()}
+    module_hours = {
+        row["module_id"]: (row["hours"], row["topics"])
+        for row in Topic.objects.active()
+        .values("module_id")
+        .annotate(hours=Sum("hours"), topics=Count("id"))
+        .order_by()
+    }
+    roles = {r.pk: r for r in Role.objects.active()}
+    requirements: dict[int, list[tuple[int, str]]] = {pk: [] for pk in roles}
+    for role_id, module_id, importance in RoleRequirement.objects.filter(
+        role__is_archived=False, module__is_archived=False
+    ).values_list("role_id", "module_id", "importance"):
+        requirements[role_id].append((module_id, importance))
+    return Catalogue(modules, module_hours, requirements, roles)
 
 
 def done_by_module(user) -> dict[int, tuple[int, int]]:
@@ -249,40 +262,52 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def activity(user, today: date | None = None) -> Activity:
-    """Hours of topics marked done per week over the last twelve weeks, and the
-    current streak of consecutive weeks with something done (one query)."""
-    today = today or timezone.localdate()
-    this_week = week_start(today)
+def _done_hours_by_week(user, since: date | None = None) -> dict[date, int]:
+    """Hours of topics marked done per week (Monday) since a date, or ever."""
+    rows = TopicState.objects.for_user(user).filter(state=TopicState.State.DONE)
+    if since is not None:
+        start = timezone.make_aware(datetime.combine(since, time.min))
+        rows = rows.filter(completed_at__gte=start)
     rows = (
-        TopicState.objects.for_user(user)
-        .filter(state=TopicState.State.DONE)
-        .annotate(week=TruncWeek("completed_at"))
+        rows.annotate(week=TruncWeek("completed_at"))
         .values("week")
         .annotate(hours=Sum("topic__hours"))
-        .order_by("-week")
+        .order_by()
     )
-    hours_by_week = {}
+    hours_by_week: dict[date, int] = {}
     for row in rows:
         week = row["week"]
-        week_day = week.date() if hasattr(week, "date") else week
+        week_day = week.date() if isinstance(week, datetime) else week
         hours_by_week[week_start(week_day)] = row["hours"] or 0
+    return hours_by_week
+
+
+def activity(user, today: date | None = None) -> Activity:
+    """Hours of topics marked done per week over the last twelve weeks, and the
+    current streak of consecutive weeks with something done (one query; a second only
+    for a streak longer than the chart)."""
+    today = today or timezone.localdate()
+    this_week = week_start(today)
+    first_week = this_week - timedelta(weeks=ACTIVITY_WEEKS - 1)
+    hours_by_week = _done_hours_by_week(user, since=first_week)
     weeks = [
-        WeekActivity(week_start=this_week - timedelta(weeks=i), hours=0)
-        for i in reversed(range(ACTIVITY_WEEKS))
+        WeekActivity(week_start=first_week + timedelta(weeks=i), hours=0)
+        for i in range(ACTIVITY_WEEKS)
     ]
-    most = max(hours_by_week.get(w.week_start, 0) for w in weeks) or 1
+    most = max(hours_by_week.values(), default=0) or 1
     for index, week in enumerate(weeks):
         week.index = index
         week.hours = hours_by_week.get(week.week_start, 0)
         week.bar_height = round(week.hours * CHART_HEIGHT / most)
     # A streak survives a week that has only just begun: count from last week
     # when nothing is done yet this week.
-    streak = 0
     cursor = this_week if hours_by_week.get(this_week) else this_week - timedelta(weeks=1)
+    streak = 0
     while hours_by_week.get(cursor):
         streak += 1
         cursor -= timedelta(weeks=1)
+        if cursor < first_week and len(hours_by_week) <= ACTIVITY_WEEKS:
+            hours_by_week = _done_hours_by_week(user)
     return Activity(weeks=weeks, streak_weeks=streak)
 
 

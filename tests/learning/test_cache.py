@@ -40,6 +40,6 @@ def test_bump_changes_the_version_and_rebuilds():
     assert len(calls) == 1
     before = content_version()
     content_cache_bump()
-    assert content_version() == before + 1
+    assert content_version() != before
     content_cached("probe", lambda: calls.append(1) or "value")
     assert len(calls) == 2

@@ -174,3 +174,16 @@ def test_changing_state_records_each_change_with_time(learner, role_with_modules
     topic_state_set(user=learner, topic=short, state="learning")
     row.refresh_from_db()
     assert row.completed_at is None
+
+
+def test_streak_longer_than_the_chart_is_counted_in_full(learner):
+    now = timezone.now()
+    for weeks_ago in range(15):
+        TopicStateFactory(
+            user=learner,
+            topic=TopicFactory(hours=1),
+            state_changed_at=now - timedelta(weeks=weeks_ago),
+        )
+    result = activity(learner)
+    assert result.streak_weeks == 15
+    assert [week.hours for week in result.weeks] == [1] * 12
