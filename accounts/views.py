@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -25,6 +26,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.services import target_role_set, user_delete, user_export, user_import
+from accounts.throttling import rate_limit_exceeded, too_many_attempts
 from careers.models import Role
 
 # Backend named on sign-in without a password check (sign-up), so adding another
@@ -55,6 +57,10 @@ def _posted(request):
 def signup(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request, reverse("learning:dashboard")))
+    if request.method == "POST" and rate_limit_exceeded(
+        request, "signup", settings.SIGNUP_RATE_LIMIT
+    ):
+        return too_many_attempts(request, "sign-up")
     form = SignupForm(_posted(request))
     if form.is_valid():
         try:
@@ -112,6 +118,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
     extra_context = {"nav": "login"}
+
+    def post(self, request, *args, **kwargs):
+        if rate_limit_exceeded(request, "password-reset", settings.PASSWORD_RESET_RATE_LIMIT):
+            return too_many_attempts(request, "password-reset")
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

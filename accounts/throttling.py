@@ -1,0 +1,47 @@
+"""Limits on sign-in, sign-up and password-reset attempts."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+WINDOW_SECONDS = 60 * 60
+
+
+def login_username(request, credentials):
+    """The account a sign-in attempt is for: emails are compared case-insensitively,
+    so "Ada@Example.com" and "ada@example.com" share one failure count."""
+    username = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return username.strip().lower()
+
+
+def client_address(request) -> str:
+    if settings.TRUSTED_PROXY_COUNT:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
+            return forwarded[-settings.TRUSTED_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limit_exceeded(request, scope: str, limit: int) -> bool:
+    """Count one attempt for this client in `scope`; True once it is over `limit` in
+    the current hour. Counted in the cache, which every app process shares with Redis."""
+    key = f"rate:{scope}:{client_address(request)}"
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        attempts = 1
+    return attempts > limit
+
+
+def too_many_attempts(request, what: str):
+    return render(request, "accounts/too_many_attempts.html", {"what": what}, status=429)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer: our page, with a 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "accounts/locked_out.html", context, status=429)
