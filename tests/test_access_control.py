@@ -1,0 +1,179 @@
+"""Every URL in the project, for an anonymous visitor, a learner and a staff member:
+allowed by design, redirected to sign in, or refused. A new URL pattern fails this test
+until it is classified here."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.careers.factories import RoleFactory
+from tests.conftest import build_catalogue
+from tests.learning.factories import PortfolioProjectFactory, ProjectIdeaFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"  # 200 for everyone
+SIGNED_IN = "signed-in"  # anonymous → sign in; learner and staff → 200
+POST_ONLY = "post-only"  # GET → 405 for everyone; state changes need POST with CSRF
+ANONYMOUS_FORM = "anonymous-form"  # a form for visitors; signed-in users are sent on
+
+EXPECTED = {
+    "home": PUBLIC,
+    "healthz": PUBLIC,
+    "search": PUBLIC,
+    "careers:role-list": PUBLIC,
+    "careers:role-detail": PUBLIC,
+    "learning:module-list": PUBLIC,
+    "learning:module-detail": PUBLIC,
+    "learning:topic-detail": PUBLIC,
+    "learning:project-list": PUBLIC,
+    "learning:project-detail": PUBLIC,
+    "learning:public-progress": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:password-reset": PUBLIC,
+    "accounts:password-reset-done": PUBLIC,
+    "accounts:password-reset-confirm": PUBLIC,
+    "accounts:password-reset-complete": PUBLIC,
+    "accounts:signup": ANONYMOUS_FORM,
+    "learning:dashboard": SIGNED_IN,
+    "learning:portfolio-list": SIGNED_IN,
+    "learning:portfolio-create": SIGNED_IN,
+    "learning:portfolio-edit": SIGNED_IN,
+    "learning:portfolio-delete": SIGNED_IN,
+    "accounts:password-change": SIGNED_IN,
+    "accounts:password-change-done": SIGNED_IN,
+    "accounts:settings": SIGNED_IN,
+    "accounts:export": SIGNED_IN,
+    "accounts:import": SIGNED_IN,
+    "accounts:delete": SIGNED_IN,
+    "learning:topic-state": POST_ONLY,
+    "learning:topic-note": POST_ONLY,
+    "accounts:logout": POST_ONLY,
+    "accounts:target-role": POST_ONLY,
+}
+
+
+def named_patterns(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from named_patterns(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+@pytest.fixture
+def people(learner):
+    staff = type(learner).objects.create_user(
+        email="staff@example.com", password="x-staff-passphrase", is_staff=True, is_superuser=True
+    )
+    learner.public_handle = "ada"
+    learner.is_progress_public = True
+    learner.save()
+    return {"anonymous": None, "learner": learner, "staff": staff}
+
+
+@pytest.fixture
+def url_for(learner):
+    content = build_catalogue(learner=learner)
+    idea = ProjectIdeaFactory()
+    project = PortfolioProjectFactory(user=learner)
+    topic = content["topics"][0]
+    kwargs = {
+        "careers:role-detail": {"slug": content["roles"][0].slug},
+        "learning:module-detail": {"module": topic.module.slug},
+        "learning:topic-detail": {"module": topic.module.slug, "topic": topic.slug},
+        "learning:project-detail": {"slug": idea.slug},
+        "learning:topic-state": {"topic": topic.slug},
+        "learning:topic-note": {"topic": topic.slug},
+        "learning:portfolio-edit": {"pk": project.pk},
+        "learning:portfolio-delete": {"pk": project.pk},
+        "learning:public-progress": {"handle": "ada"},
+        "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "set-password"},
+    }
+    return lambda name: reverse(name, kwargs=kwargs.get(name))
+
+
+def client_for(person):
+    client = Client()
+    if person is not None:
+        client.force_login(person)
+    return client
+
+
+def test_every_url_pattern_is_classified():
+    assert set(named_patterns()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "staff"])
+def test_every_url_answers_as_designed(people, url_for, who):
+    client = client_for(people[who])
+    for name, kind in EXPECTED.items():
+        url = url_for(name)
+        if (
+            name == "learning:portfolio-edit"
+            and who == "staff"
+            or (name == "learning:portfolio-delete" and who == "staff")
+        ):
+            # The staff member is another user: the learner's project is not theirs.
+            assert client.get(url).status_code == 404, name
+            continue
+        response = client.get(url)
+        if kind == PUBLIC:
+            assert response.status_code == 200, (name, who, response.status_code)
+        elif kind == SIGNED_IN:
+            if who == "anonymous":
+                assert response.status_code == 302, name
+                assert response.url.startswith(reverse("accounts:login") + "?next="), name
+            else:
+                assert response.status_code == 200, (name, who, response.status_code)
+        elif kind == ANONYMOUS_FORM:
+            assert response.status_code == (200 if who == "anonymous" else 302), name
+        elif kind == POST_ONLY:
+            assert response.status_code == 405, (name, who, response.status_code)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "staff"])
+def test_every_state_change_needs_a_csrf_token(people, url_for, who):
+    client = Client(enforce_csrf_checks=True)
+    if people[who] is not None:
+        client.force_login(people[who])
+    for name in EXPECTED:
+        response = client.post(url_for(name), {"state": "done", "note": "x", "title": "x"})
+        assert response.status_code in (403, 405), (name, who, response.status_code)
+
+
+def test_another_learners_objects_are_404_for_every_method(learner, other_learner):
+    project = PortfolioProjectFactory(user=learner, title="Mine")
+    client = client_for(other_learner)
+    for name in ["learning:portfolio-edit", "learning:portfolio-delete"]:
+        url = reverse(name, args=[project.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"title": "Theirs", "status": "done"}).status_code == 404
+        for method in (client.put, client.patch, client.delete):
+            assert method(url).status_code in (404, 405)
+    project.refresh_from_db()
+    assert project.title == "Mine"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner"])
+def test_admin_is_staff_only(people, who):
+    RoleFactory()
+    client = client_for(people[who])
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("admin:login")), url
+
+
+def test_staff_reach_every_admin_list(people):
+    client = client_for(people["staff"])
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
