@@ -45,14 +45,19 @@ def safe_next(request, fallback):
 def topics_for_rows(user, topics):
     """Topics ready for the topic-row partial: the learner's state and which active
     prerequisites are still open (two queries, whatever the number of topics)."""
+    # Rows show titles and links, never descriptions: leave the long text in the database.
     prerequisites = (
-        Topic.objects.active().select_related("module").order_by("module__order", "order")
+        Topic.objects.active()
+        .select_related("module")
+        .only("title", "slug", "module", "module__slug", "module__title")
+        .order_by("module__order", "order")
     )
     if user.is_authenticated:
         prerequisites = prerequisites.with_completion(user)
     topics = list(
         topics.with_user_state(user)
         .select_related("module")
+        .defer("description", "module__summary")
         .prefetch_related(
             Prefetch("prerequisites", queryset=prerequisites, to_attr="active_prerequisites")
         )
