@@ -13,7 +13,7 @@ MANAGE := $(RUN) python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run install migrate content test lint format check-migrations pytest bench screenshots superuser export-content clean
+.PHONY: help run install browser-tools migrate content test lint format check-migrations pytest bench screenshots superuser export-content clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -56,8 +56,23 @@ check-migrations: install  ## Fail when models and migrations disagree
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production} \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 DJANGO_CSRF_COOKIE_SECURE=0
 
-pytest: install
+pytest: install browser-tools
 	$(TEST_ENV) $(RUN) pytest $(PYTEST_ARGS)
+
+# axe-core and the Nu HTML Checker for tests/browser, pinned by its package-lock.json and
+# installed from the npm registry into .tools/npm. Install scripts are skipped: vnu-jar's
+# would download a Java runtime, and the machine's `java` runs the checker.
+NPM_TOOLS := .tools/npm
+NPM_STAMP := $(NPM_TOOLS)/node_modules/.installed
+
+browser-tools: $(NPM_STAMP)  ## Install the accessibility and HTML checkers the browser tests use
+
+$(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(NPM_TOOLS) && cp tests/browser/package.json tests/browser/package-lock.json $(NPM_TOOLS)/ && \
+		npm ci --prefix $(NPM_TOOLS) --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else case "$${CI:-}" in 1|true|yes) echo "npm not found: CI needs it for the accessibility and HTML checks."; exit 1;; \
+		*) echo "npm not found: the axe-core and Nu HTML Checker tests will be skipped.";; esac; fi
 
 test: lint check-migrations pytest  ## The whole suite: lint, migrations check, pytest (SQLite, or DATABASE_URL)
 

@@ -1,0 +1,130 @@
+"""PNG screenshots of the main pages, light and dark, 1280 and 375 px wide, into
+docs/screenshots/ (`make screenshots`).
+
+A temporary SQLite database gets the migrations, the content pack and a demo learner with
+a few weeks of progress; the app is served from a thread of this process and Debian's
+Chromium takes the pictures. A console error or a failed request stops the run.
+"""
+
+import io
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from tests.browser.support import (
+    BASE_DIR,
+    CHROMIUM,
+    PageWatch,
+    chromium_launch,
+    demo_learner_create,
+    session_cookie,
+)
+
+OUT = BASE_DIR / "docs" / "screenshots"
+# (file name, path, signed in as the demo learner, whole page on a desktop)
+PAGES = [
+    ("home", "/", False, False),
+    ("role", "/roles/prompt-engineer/", True, False),
+    ("module", "/learn/prompt-engineering/", True, False),
+    ("dashboard", "/dashboard/", True, True),
+]
+VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "375": {"width": 375, "height": 760}}
+SCHEMES = ["light", "dark"]
+
+
+def django_setup(database: Path) -> None:
+    """Settings for a throw-away database served over plain HTTP on this machine."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SESSION_COOKIE_SECURE="0",
+        DJANGO_CSRF_COOKIE_SECURE="0",
+        DJANGO_LOG_LEVEL="WARNING",
+        # Playwright's sync API keeps an event loop in this thread.
+        DJANGO_ALLOW_ASYNC_UNSAFE="true",
+    )
+    os.environ.setdefault("DJANGO_SECRET_KEY", "screenshots-only-secret")
+    os.environ.pop("REDIS_URL", None)  # this process's own memory cache
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # Static files straight from static/, without collectstatic's hashed copies.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def serve() -> str:
+    """Serve the app (and its static files) from a thread; returns the base URL."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def main() -> int:
+    if not CHROMIUM.exists():
+        print(f"Chromium not found at {CHROMIUM} (apt-get install chromium).", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as folder:
+        django_setup(Path(folder) / "screenshots.sqlite3")
+        from django.core.management import call_command
+        from playwright.sync_api import sync_playwright
+
+        call_command("migrate", verbosity=0)
+        call_command("load_content", "content", stdout=io.StringIO())
+        learner = demo_learner_create(email="ada@example.com", handle="ada")
+        base_url = serve()
+        cookie = session_cookie(learner, base_url)
+
+        OUT.mkdir(parents=True, exist_ok=True)
+        problems = []
+        with sync_playwright() as playwright:
+            browser = chromium_launch(playwright)
+            for scheme in SCHEMES:
+                for width, viewport in VIEWPORTS.items():
+                    for name, path, signed_in, whole in PAGES:
+                        context = browser.new_context(
+                            base_url=base_url, viewport=viewport, color_scheme=scheme
+                        )
+                        if signed_in:
+                            context.add_cookies([cookie])
+                        page = context.new_page()
+                        watch = PageWatch()
+                        watch.attach(page)
+                        page.goto(path)
+                        page.wait_for_load_state("networkidle")
+                        file = OUT / f"{name}-{width}-{scheme}.png"
+                        page.screenshot(
+                            path=file,
+                            full_page=whole and width == "1280",
+                            animations="disabled",
+                            caret="hide",
+                        )
+                        problems += [f"{path} ({width} px, {scheme}): {p}" for p in watch.problems]
+                        context.close()
+                        print(f"{file.relative_to(BASE_DIR)}  {file.stat().st_size // 1024} KB")
+            browser.close()
+    if problems:
+        print("The browser saw problems:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""What the browser tests and the screenshot script share: where the tools are, how
+Chromium is started, a watch that records everything that goes wrong in a page, and a
+demo learner with progress on the real content pack."""
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+# Debian's Chromium; the tests never download a browser of their own.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Installed from the npm registry by `make test` (see the Makefile's browser-tools target).
+NPM_MODULES = BASE_DIR / ".tools" / "npm" / "node_modules"
+AXE_JS = NPM_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NPM_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java")
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+# The demo learner's password, for the tests and the screenshot script alike.
+DEMO_PASSWORD = "correct-horse-battery-staple"
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def chromium_launch(playwright):
+    """Debian's Chromium, headless, with nothing phoning home."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+# Watching a page
+
+HTTP_ERROR_LOGGED = "Failed to load resource: the server responded with a status of"
+
+
+@dataclass
+class PageWatch:
+    """Records every console error (Chromium reports Content-Security-Policy violations
+    there), uncaught exception, failed request and HTTP error answer of a page, less the
+    error answers a test said it expects."""
+
+    problems: list[str] = field(default_factory=list)
+    expected: set[tuple[str, int]] = field(default_factory=set)
+
+    def attach(self, page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
+        page.on("requestfailed", self._request_failed)
+        page.on("response", self._response)
+
+    def expect_status(self, path: str, status: int) -> None:
+        """An answer the test expects, such as 404 for another learner's project."""
+        self.expected.add((path, status))
+
+    def _console(self, message) -> None:
+        # Chromium also logs each HTTP error answer; _response judges those.
+        if message.type == "error" and not message.text.startswith(HTTP_ERROR_LOGGED):
+            self.problems.append(f"console error: {message.text} ({message.location})")
+
+    def _request_failed(self, request) -> None:
+        self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status < 400:
+            return
+        if (urlsplit(response.url).path, response.status) in self.expected:
+            return
+        self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+
+ANONYMOUS, LEARNER, NEWCOMER = "anonymous", "learner", "newcomer"
+
+# Every page type the accessibility and HTML checks visit: (what, who looks, path, status).
+# The learner is demo_learner_create(..., handle="ada"); the newcomer has done nothing yet.
+PAGES = [
+    ("home", ANONYMOUS, "/", 200),
+    ("home, signed in", LEARNER, "/", 200),
+    ("role list", LEARNER, "/roles/", 200),
+    ("role", ANONYMOUS, "/roles/prompt-engineer/", 200),
+    ("role, signed in", LEARNER, "/roles/prompt-engineer/", 200),
+    ("module list", LEARNER, "/learn/", 200),
+    ("module", ANONYMOUS, "/learn/prompt-engineering/", 200),
+    ("module, signed in", LEARNER, "/learn/prompt-engineering/", 200),
+    ("topic", ANONYMOUS, "/learn/prompt-engineering/prompt-patterns/", 200),
+    ("topic, signed in", LEARNER, "/learn/prompt-engineering/prompt-patterns/", 200),
+    ("project ideas", ANONYMOUS, "/projects/", 200),
+    ("project idea", LEARNER, "/projects/rag-chatbot/", 200),
+    ("search results", ANONYMOUS, "/search/?q=prompt", 200),
+    ("search, nothing found", ANONYMOUS, "/search/?q=zzzzqqq", 200),
+    ("sign up", ANONYMOUS, "/accounts/signup/", 200),
+    ("sign in", ANONYMOUS, "/accounts/login/", 200),
+    ("password reset", ANONYMOUS, "/accounts/password/reset/", 200),
+    ("dashboard, empty", NEWCOMER, "/dashboard/", 200),
+    ("dashboard, with progress", LEARNER, "/dashboard/", 200),
+    ("settings", LEARNER, "/accounts/settings/", 200),
+    ("portfolio, empty", NEWCOMER, "/portfolio/", 200),
+    ("portfolio", LEARNER, "/portfolio/", 200),
+    ("portfolio form", LEARNER, "/portfolio/new/?idea=rag-chatbot", 200),
+    ("public progress", ANONYMOUS, "/u/ada/", 200),
+    ("not found", ANONYMOUS, "/no-such-page/", 404),
+]
+
+
+# axe-core, injected with `context.add_init_script(script=AXE_JS.read_text())`
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((violation) => ({
+    id: violation.id,
+    help: violation.help,
+    nodes: violation.nodes.slice(0, 5).map(
+      (node) => node.target.join(" ") + ": " + node.failureSummary.replace(/\\s+/g, " ")
+    ),
+  }));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """The WCAG 2.1 A and AA violations axe-core finds in the page as it is now."""
+    return page.evaluate(AXE_RUN, WCAG_TAGS)
+
+
+# Demo data on the real content pack
+
+DEMO_TARGET = "prompt-engineer"
+# (topic slug, state, weeks ago it was finished): spread over weeks so the chart shows a habit.
+DEMO_PROGRESS = [
+    ("introduction-to-generative-ai", "done", 6),
+    ("problem-framing-for-ai", "done", 5),
+    ("prompt-engineering-basics", "done", 4),
+    ("zero-shot-and-few-shot-prompting", "done", 3),
+    ("prompt-patterns", "done", 2),
+    ("nlp-text-preprocessing", "skipped", 2),
+    ("tokenization-for-language-models", "done", 1),
+    ("identifying-generative-ai-use-cases", "done", 0),
+    ("chain-of-thought-and-reasoning-prompts", "learning", 0),
+]
+DEMO_NOTE_TOPIC = "prompt-patterns"
+DEMO_NOTE = "Persona + *question refinement* worked best on the support-ticket prompts."
+
+
+def demo_learner_create(*, email: str, display_name: str = "Ada", handle: str | None = None):
+    """A learner aiming at Prompt Engineer with progress over several weeks, a note, a
+    finished and a planned portfolio project; public at /u/<handle>/ when a handle is given.
+    Needs the real content pack loaded."""
+    from django.utils import timezone
+
+    from accounts.models import TargetRoleChange, User
+    from careers.models import Role
+    from learning.models import (
+        Module,
+        PortfolioProject,
+        ProjectIdea,
+        Topic,
+        TopicState,
+        TopicStateChange,
+    )
+
+    role = Role.objects.get(slug=DEMO_TARGET)
+    user = User.objects.create_user(
+        email=email,
+        password=DEMO_PASSWORD,
+        display_name=display_name,
+        target_role=role,
+        weekly_hours=6,
+        public_handle=handle,
+        is_progress_public=handle is not None,
+    )
+    now = timezone.now()
+    TargetRoleChange.objects.create(
+        user=user, role=role, role_title=role.title, chosen_at=now - dt.timedelta(weeks=7)
+    )
+    topics = Topic.objects.in_bulk([slug for slug, _, _ in DEMO_PROGRESS], field_name="slug")
+    for slug, state, weeks_ago in DEMO_PROGRESS:
+        when = now - dt.timedelta(weeks=weeks_ago, hours=1)
+        TopicState.objects.create(
+            user=user,
+            topic=topics[slug],
+            state=state,
+            state_changed_at=when,
+            completed_at=when if state in ("done", "skipped") else None,
+            note=DEMO_NOTE if slug == DEMO_NOTE_TOPIC else "",
+        )
+        TopicStateChange.objects.create(user=user, topic=topics[slug], state=state, changed_at=when)
+    idea = ProjectIdea.objects.get(slug="text-summarizer")
+    finished = PortfolioProject.objects.create(
+        user=user,
+        idea=idea,
+        title="Meeting-notes summariser",
+        description="Summarises long meeting transcripts with a few-shot prompt and checks "
+        "the summaries against a small hand-written test set.",
+        status=PortfolioProject.Status.DONE,
+        repository_url="https://example.com/ada/summariser",
+        started_on=(now - dt.timedelta(weeks=3)).date(),
+        finished_on=(now - dt.timedelta(weeks=1)).date(),
+    )
+    finished.modules.set(Module.objects.filter(slug__in=["prompt-engineering"]))
+    planned = PortfolioProject.objects.create(
+        user=user,
+        idea=ProjectIdea.objects.get(slug="rag-chatbot"),
+        title="Chatbot over my course notes",
+        status=PortfolioProject.Status.PLANNED,
+    )
+    planned.modules.set(Module.objects.filter(slug__in=["nlp-and-large-language-models"]))
+    return user
+
+
+def session_cookie(user, base_url: str) -> dict:
+    """A signed-in session for `user`, as a cookie for a Playwright browser context."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": base_url,
+    }

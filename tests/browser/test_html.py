@@ -1,0 +1,64 @@
+"""The Nu HTML Checker (vnu.jar) finds no error on any page type, forms with errors
+included. All pages go to one Java run, to pay for the JVM's start once."""
+
+import io
+import json
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tests.accounts.factories import UserFactory
+from tests.browser.support import ANONYMOUS, LEARNER, NEWCOMER, PAGES, demo_learner_create
+
+pytestmark = pytest.mark.django_db
+
+# Pages that only exist after a post: (what, who, path, form data, status).
+POSTED = [
+    ("sign up with errors", ANONYMOUS, "/accounts/signup/", {"email": "nope"}, 200),
+    ("sign in with errors", ANONYMOUS, "/accounts/login/", {"username": "a@b.c"}, 200),
+    ("settings with errors", LEARNER, "/accounts/settings/", {"weekly_hours": "0"}, 200),
+    ("portfolio form with errors", LEARNER, "/portfolio/new/", {"title": ""}, 400),
+]
+
+
+def test_every_page_type_is_valid_html(vnu_command, tmp_path):
+    call_command("load_content", "content", stdout=io.StringIO())
+    clients = {ANONYMOUS: Client(), LEARNER: Client(), NEWCOMER: Client()}
+    clients[LEARNER].force_login(demo_learner_create(email="ada@example.com", handle="ada"))
+    clients[NEWCOMER].force_login(UserFactory(email="new@example.com"))
+
+    documents = {}
+    for what, who, path, status in PAGES:
+        response = clients[who].get(path)
+        assert response.status_code == status, (what, path, response.status_code)
+        documents[f"{what} ({path})"] = response.content
+    for what, who, path, data, status in POSTED:
+        response = clients[who].post(path, data)
+        assert response.status_code == status, (what, path, response.status_code)
+        assert b'aria-invalid="true"' in response.content, what
+        documents[f"{what} ({path})"] = response.content
+
+    files = {}
+    for index, (what, html) in enumerate(documents.items()):
+        file = tmp_path / f"page-{index:02d}.html"
+        file.write_bytes(html)
+        files[file.name] = what
+    run = subprocess.run(
+        [*vnu_command, "--format", "json", "--stdout", *(str(f) for f in tmp_path.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    errors = []
+    for message in json.loads(run.stdout)["messages"]:
+        if message["type"] not in ("error", "non-document-error"):
+            continue
+        page = files.get(message.get("url", "").rpartition("/")[2], message.get("url"))
+        errors.append(
+            f"{page}, line {message.get('lastLine')}: {message['message']}\n"
+            f"    {message.get('extract', '').strip()}"
+        )
+    assert not errors, "The Nu HTML Checker found errors:\n" + "\n".join(errors)
+    assert run.returncode == 0, run.stderr
