@@ -144,21 +144,21 @@ def test_export_keeps_full_timestamp_precision(learner):
     assert data["topic_states"][0]["state_changed_at"] == "2025-03-04T05:06:07.123456+00:00"
 
 
-@pytest.mark.parametrize("topic_count", [3, 40])
-def test_export_takes_a_fixed_number_of_queries(
-    client, learner_data, learner, topic_count, django_assert_num_queries
-):
-    # learner_data already holds 3 states; add more for the larger set.
-    for topic in TopicFactory.create_batch(topic_count - 3):
-        TopicStateFactory(user=learner, topic=topic)
-    assert learner.topic_states.count() == topic_count
+def test_export_takes_a_fixed_number_of_queries(client, learner_data, learner):
+    from tests.conftest import count_queries
+
     client.force_login(learner)
+    # learner_data already holds 3 states; the larger set has 40.
+    small = count_queries(client, reverse("accounts:export"))
+    for topic in TopicFactory.create_batch(37):
+        TopicStateFactory(user=learner, topic=topic)
+    response = client.get(reverse("accounts:export"))
+    large = count_queries(client, reverse("accounts:export"))
 
-    # session + user, then six for the export however much there is
-    with django_assert_num_queries(8):
-        response = client.get(reverse("accounts:export"))
-
-    assert len(json.loads(response.content)["topic_states"]) == topic_count
+    # The session may come from the cache (Redis) or the database: at most session and
+    # user, then six for the export, however much there is.
+    assert small == large <= 8
+    assert len(json.loads(response.content)["topic_states"]) == 40
 
 
 def test_export_service_takes_six_queries(learner_data, learner, django_assert_num_queries):
