@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +24,7 @@ from accounts.forms import (
     SettingsForm,
     SignupForm,
 )
+from accounts.redirects import safe_next
 from accounts.services import target_role_set, user_delete, user_export, user_import
 from accounts.throttling import rate_limit_exceeded, too_many_attempts
 from careers.models import Role
@@ -32,16 +32,6 @@ from careers.models import Role
 # Backend named on sign-in without a password check (sign-up), so adding another
 # authentication backend later cannot break it.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _safe_next(request, fallback: str) -> str:
-    """The request's `next` when it points back into this site, else `fallback`."""
-    next_url = request.POST.get("next") or request.GET.get("next")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return fallback
 
 
 def _posted(request):
@@ -56,7 +46,7 @@ def _posted(request):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect(_safe_next(request, reverse("learning:dashboard")))
+        return redirect(safe_next(request, reverse("learning:dashboard")))
     if request.method == "POST" and rate_limit_exceeded(
         request, "signup", settings.SIGNUP_RATE_LIMIT
     ):
@@ -71,11 +61,11 @@ def signup(request):
         else:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, "Welcome to GenAI Pathways! Your account is ready.")
-            return redirect(_safe_next(request, reverse("learning:dashboard")))
+            return redirect(safe_next(request, reverse("learning:dashboard")))
     return render(
         request,
         "accounts/signup_form.html",
-        {"form": form, "next": _safe_next(request, ""), "nav": "signup"},
+        {"form": form, "next": safe_next(request, ""), "nav": "signup"},
     )
 
 
@@ -170,7 +160,7 @@ def target_role_update(request):
     if not request.user.is_authenticated:
         # Back to the role's page after signing in; this URL only takes POSTs.
         fallback = reverse("careers:role-list")
-        return redirect_to_login(role.get_absolute_url() if role else _safe_next(request, fallback))
+        return redirect_to_login(role.get_absolute_url() if role else safe_next(request, fallback))
     if target_role_set(user=request.user, role=role):
         if role:
             messages.success(request, f"Your target role is now {role.title}.")
@@ -179,7 +169,7 @@ def target_role_update(request):
     elif role:
         messages.info(request, f"{role.title} is already your target role.")
     fallback = role.get_absolute_url() if role else reverse("learning:dashboard")
-    return redirect(_safe_next(request, fallback))
+    return redirect(safe_next(request, fallback))
 
 
 # Your data: export, import, deletion

@@ -9,10 +9,10 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.redirects import safe_next
 from careers.models import Role
 from learning.cache import content_cached
 from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
@@ -30,16 +30,6 @@ from learning.progress import (
 from learning.services import portfolio_project_save, topic_note_set, topic_state_set
 
 # Helpers
-
-
-def safe_next(request, fallback):
-    """The `next` parameter when it points into this site, else the fallback."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def topics_for_rows(user, topics):
