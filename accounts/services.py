@@ -19,6 +19,7 @@ from learning.models import (
     TopicState,
     TopicStateChange,
 )
+from learning.querysets import COMPLETE_STATES
 
 EXPORT_FORMAT = "genai-pathways-export"
 EXPORT_VERSION = 1
@@ -503,9 +504,9 @@ def _import_plan(*, user: User, data) -> _ImportPlan:
             reader.problem(f"“{_names([topic])}” already has a state earlier in the file", "topic")
         elif topic is not None:
             seen_topics.add(topic)
-        if state in TopicState.COMPLETE_STATES and completed_at is None:
+        if state in COMPLETE_STATES and completed_at is None:
             reader.problem(f"is required when the state is {state}", "completed_at")
-        if state and state not in TopicState.COMPLETE_STATES and completed_at is not None:
+        if state and state not in COMPLETE_STATES and completed_at is not None:
             reader.problem(f"must be null when the state is {state}", "completed_at")
         plan.topic_states.append(
             {

@@ -154,8 +154,6 @@ class TopicState(models.Model):
         DONE = "done", "Done"
         SKIPPED = "skipped", "Already know it"
 
-    COMPLETE_STATES = (State.DONE, State.SKIPPED)
-
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_states"
     )
@@ -188,10 +186,6 @@ class TopicState(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.topic}: {self.get_state_display()}"
-
-    @property
-    def is_complete(self):
-        return self.state in self.COMPLETE_STATES
 
 
 class TopicStateChange(models.Model):

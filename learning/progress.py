@@ -52,12 +52,9 @@ class RoleProgress:
     role: Role
     modules: list[ModuleProgress] = field(default_factory=list)
 
-    def _core(self):
-        return [m for m in self.modules if m.importance == RoleRequirement.Importance.CORE]
-
     @property
     def core_modules(self) -> list[ModuleProgress]:
-        return self._core()
+        return [m for m in self.modules if m.importance == RoleRequirement.Importance.CORE]
 
     @property
     def recommended_modules(self) -> list[ModuleProgress]:
@@ -69,11 +66,11 @@ class RoleProgress:
 
     @property
     def total_hours(self) -> int:
-        return sum(m.total_hours for m in self._core())
+        return sum(m.total_hours for m in self.core_modules)
 
     @property
     def done_hours(self) -> int:
-        return sum(m.done_hours for m in self._core())
+        return sum(m.done_hours for m in self.core_modules)
 
     @property
     def hours_left(self) -> int:
@@ -248,10 +245,6 @@ class WeekActivity:
 class Activity:
     weeks: list[WeekActivity]
     streak_weeks: int
-
-    @property
-    def max_hours(self) -> int:
-        return max((w.hours for w in self.weeks), default=0)
 
     @property
     def total_hours(self) -> int:

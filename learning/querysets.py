@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+# Done, or skipped as already known: both count toward readiness.
 COMPLETE_STATES = ("done", "skipped")
 
 

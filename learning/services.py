@@ -4,8 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learning.models import PortfolioProject, Topic, TopicState, TopicStateChange
-
-COMPLETE_STATES = {TopicState.State.DONE, TopicState.State.SKIPPED}
+from learning.querysets import COMPLETE_STATES
 
 
 def _locked_state(*, user, topic: Topic) -> TopicState:
