@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import TargetRoleChange, User
 from careers.models import Role
+from learning.cache import learner_cache_bump
 from learning.models import (
     Module,
     PortfolioProject,
@@ -100,6 +101,19 @@ def target_role_set(*, user: User, role: Role | None) -> bool:
             chosen_at=timezone.now(),
         )
     return True
+
+
+# Settings
+
+
+def user_settings_save(*, form) -> None:
+    """Save a validated settings form: the profile fields and the target role (recorded
+    in its history when it changes). Raises IntegrityError when the public handle was
+    taken a moment ago; nothing is saved then."""
+    user = form.instance
+    with transaction.atomic():
+        form.save()
+        target_role_set(user=user, role=form.cleaned_data["target_role"])
 
 
 # Deletion
@@ -631,7 +645,10 @@ def user_import(*, user: User, data) -> ImportResult:
     plan = _import_plan(user=user, data=data)
     try:
         with transaction.atomic():
-            return _import_apply(user=user, plan=plan)
+            result = _import_apply(user=user, plan=plan)
+            # Topic states are written in bulk, past the signals that retire cached pages.
+            learner_cache_bump(user)
+            return result
     except IntegrityError:
         # Only a race gets here (say, someone took the handle a moment ago).
         raise ValidationError(

@@ -25,7 +25,13 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.redirects import safe_next
-from accounts.services import target_role_set, user_delete, user_export, user_import
+from accounts.services import (
+    target_role_set,
+    user_delete,
+    user_export,
+    user_import,
+    user_settings_save,
+)
 from accounts.throttling import rate_limit_exceeded, too_many_attempts
 from careers.models import Role
 
@@ -141,9 +147,7 @@ def settings_update(request):
     form = SettingsForm(_posted(request), instance=request.user)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                form.save()
-                target_role_set(user=request.user, role=form.cleaned_data["target_role"])
+            user_settings_save(form=form)
         except IntegrityError:
             form.add_handle_taken_error()
         else:

@@ -6,42 +6,51 @@ from django.views.decorators.http import require_GET
 from careers.filters import RoleFilterForm
 from careers.models import Role
 from learning.cache import content_cached
+from learning.fragments import lazy_context
 from learning.models import Module, ProjectIdea, Topic
 from learning.progress import readiness_by_role, role_progress
 
 
 @require_GET
 def home(request):
-    roles = content_cached("home-roles", lambda: list(Role.objects.active().with_core_hours()))
-    stats = content_cached(
-        "home-stats",
-        lambda: {
-            "roles": len(roles),
-            "modules": Module.objects.active().count(),
-            "topics": Topic.objects.active().count(),
-        },
-    )
-    return render(request, "careers/home.html", {"roles": roles, "stats": stats})
+    def page():
+        roles = content_cached("home-roles", lambda: list(Role.objects.active().with_core_hours()))
+        stats = content_cached(
+            "home-stats",
+            lambda: {
+                "roles": len(roles),
+                "modules": Module.objects.active().count(),
+                "topics": Topic.objects.active().count(),
+            },
+        )
+        return {"roles": roles, "stats": stats}
+
+    return render(request, "careers/home.html", lazy_context(page, ["roles", "stats"]))
 
 
 @require_GET
 def role_list(request):
     filters = RoleFilterForm(request.GET or None)
     filter_key = f"{filters.cleaned_data}" if filters.is_valid() else "all"
-    roles = content_cached(
-        f"role-list:{filter_key}",
-        lambda: list(filters.filter(Role.objects.active().with_core_hours())),
-    )
-    readiness = {}
-    if request.user.is_authenticated and roles:
-        readiness = {r.role.pk: r for r in readiness_by_role(request.user)}
-    for role in roles:
-        role.readiness = readiness.get(role.pk)
-    return render(
-        request,
-        "careers/role_list.html",
-        {"roles": roles, "filters": filters, "nav": "roles"},
-    )
+
+    def page():
+        roles = content_cached(
+            f"role-list:{filter_key}",
+            lambda: list(filters.filter(Role.objects.active().with_core_hours())),
+        )
+        readiness = {}
+        if request.user.is_authenticated and roles:
+            readiness = {r.role.pk: r for r in readiness_by_role(request.user)}
+        for role in roles:
+            role.readiness = readiness.get(role.pk)
+        return {"roles": roles}
+
+    context = {
+        "filters": filters,
+        "nav": "roles",
+        **lazy_context(page, ["roles"]),
+    }
+    return render(request, "careers/role_list.html", context)
 
 
 @require_GET
@@ -65,16 +74,11 @@ def role_detail(request, slug):
     if found is None:
         raise Http404("No such role.")
     role, project_ideas = found
-    progress = role_progress(request.user, role)
-    is_target = request.user.is_authenticated and request.user.target_role_id == role.pk
-    return render(
-        request,
-        "careers/role_detail.html",
-        {
-            "role": role,
-            "progress": progress,
-            "project_ideas": project_ideas,
-            "is_target": is_target,
-            "nav": "roles",
-        },
-    )
+    context = {
+        "role": role,
+        "project_ideas": project_ideas,
+        "is_target": request.user.is_authenticated and request.user.target_role_id == role.pk,
+        "nav": "roles",
+        **lazy_context(lambda: {"progress": role_progress(request.user, role)}, ["progress"]),
+    }
+    return render(request, "careers/role_detail.html", context)

@@ -79,8 +79,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "learning.context_processors.page_versions",
             ],
-            "builtins": ["django_htmx.templatetags.django_htmx"],
+            "builtins": [
+                "django_htmx.templatetags.django_htmx",
+                "learning.templatetags.fragments",
+            ],
         },
     },
 ]
@@ -98,13 +102,17 @@ if REDIS_URL:
         raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}.")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "genai-careers"),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rendered page fragments, in each process's memory (learning.fragments); about this many
+# megabytes per process at most.
+FRAGMENT_CACHE_MAX_CHARS = env_int("DJANGO_FRAGMENT_CACHE_MB", 32) * 1_000_000
 
 # Accounts
 

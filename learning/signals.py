@@ -1,12 +1,20 @@
-"""Content writes invalidate the content cache (see learning/cache.py)."""
+"""Writes retire cached pages (see learning/cache.py): content writes bump the content
+version, and writes to a learner's own rows bump that learner's version. Bulk writes
+(the content loader, the learner import) bump explicitly instead."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from learning.cache import content_cache_bump
+from learning.cache import content_cache_bump, learner_cache_bump
 
 
 def _bump(sender, **kwargs):
     content_cache_bump()
+
+
+def _learner_bump(sender, instance, **kwargs):
+    from accounts.models import User
+
+    learner_cache_bump(instance if isinstance(instance, User) else instance.user)
 
 
 def connect_content_signals():
@@ -25,3 +33,18 @@ def connect_content_signals():
         m2m_changed.connect(
             _bump, sender=through, dispatch_uid=f"content-bump-m2m-{through.__name__}"
         )
+
+
+def connect_learner_signals():
+    from accounts.models import User
+    from learning.models import PortfolioProject, TopicState
+
+    for model in (User, TopicState, PortfolioProject):
+        uid = f"learner-bump-{model.__name__}"
+        post_save.connect(_learner_bump, sender=model, dispatch_uid=f"{uid}-save")
+    # Topic states are only ever deleted with their learner or topic; a delete receiver
+    # would make Django load every row of such a cascade one by one.
+    post_delete.connect(_learner_bump, sender=PortfolioProject, dispatch_uid="learner-bump-del")
+    m2m_changed.connect(
+        _learner_bump, sender=PortfolioProject.modules.through, dispatch_uid="learner-bump-m2m"
+    )

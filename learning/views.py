@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
@@ -16,6 +17,7 @@ from accounts.redirects import safe_next
 from careers.models import Role
 from learning.cache import content_cached
 from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
+from learning.fragments import lazy_context
 from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
 from learning.progress import (
     activity,
@@ -27,7 +29,11 @@ from learning.progress import (
     ready_on,
     role_progress,
 )
-from learning.services import portfolio_project_save, topic_note_set, topic_state_set
+from learning.services import (
+    portfolio_project_save,
+    topic_note_set,
+    topic_state_set,
+)
 
 # Helpers
 
@@ -86,63 +92,95 @@ def summary_context(user, module):
 
 @require_GET
 def module_list(request):
-    modules = content_cached(
-        "module-list", lambda: list(Module.objects.active().with_topic_totals())
-    )
-    done = done_by_module(request.user)
-    for module in modules:
-        module.done_hours = done.get(module.pk, (0, 0))[0]
-        module.percent = percent(module.done_hours, module.total_hours)
-    categories = [
-        (Module.Category(category).label, list(items))
-        for category, items in groupby(
-            sorted(
-                modules, key=lambda m: (list(Module.Category.values).index(m.category), m.order)
-            ),
-            key=lambda m: m.category,
+    def page():
+        modules = content_cached(
+            "module-list", lambda: list(Module.objects.active().with_topic_totals())
         )
-    ]
-    return render(request, "learning/module_list.html", {"categories": categories, "nav": "learn"})
+        done = done_by_module(request.user)
+        for module in modules:
+            module.done_hours = done.get(module.pk, (0, 0))[0]
+            module.percent = percent(module.done_hours, module.total_hours)
+        order = list(Module.Category.values)
+        ordered = sorted(modules, key=lambda m: (order.index(m.category), m.order))
+        categories = [
+            (Module.Category(category).label, list(items))
+            for category, items in groupby(ordered, key=lambda m: m.category)
+        ]
+        return {"categories": categories}
+
+    context = {"nav": "learn", **lazy_context(page, ["categories"])}
+    return render(request, "learning/module_list.html", context)
 
 
 @require_GET
 def module_detail(request, module):
-    module = get_object_or_404(Module.objects.active(), slug=module)
-    topics = topics_for_rows(request.user, Topic.objects.active().filter(module=module))
-    roles = Role.objects.active().filter(requirements__module=module).order_by("order")
+    slug = module
+    module = content_cached(
+        f"module:{slug}", lambda: Module.objects.active().filter(slug=slug).first()
+    )
+    if module is None:
+        raise Http404("No such module.")
+
+    def page():
+        topics = topics_for_rows(request.user, Topic.objects.active().filter(module=module))
+        return {
+            "topics": topics,
+            "roles": list(
+                Role.objects.active().filter(requirements__module=module).order_by("order")
+            ),
+            "total_hours": sum(t.hours for t in topics),
+            **summary_context(request.user, module),
+        }
+
     context = {
         "module": module,
-        "topics": topics,
-        "roles": roles,
-        "total_hours": sum(t.hours for t in topics),
+        "summary_module": module,
         "next_url": request.get_full_path(),
         "nav": "learn",
-        **summary_context(request.user, module),
+        **lazy_context(
+            page, ["topics", "roles", "total_hours", "module_progress", "target_readiness"]
+        ),
     }
     return render(request, "learning/module_detail.html", context)
 
 
 @require_GET
 def topic_detail(request, module, topic):
-    topic = get_object_or_404(
-        Topic.objects.active().filter(module__slug=module).prefetch_related("resources"),
-        slug=topic,
+    module_slug, topic_slug = module, topic
+    topic = content_cached(
+        f"topic:{module_slug}/{topic_slug}",
+        lambda: (
+            Topic.objects.active()
+            .filter(module__slug=module_slug, slug=topic_slug)
+            .select_related("module")
+            .prefetch_related("resources")
+            .first()
+        ),
     )
-    row = topics_for_rows(request.user, Topic.objects.filter(pk=topic.pk))[0]
-    unlocks = topic.unlocks.active().select_related("module")
-    topic_state = None
-    if request.user.is_authenticated:
-        topic_state = TopicState.objects.filter(user=request.user, topic=topic).first()
-    note_form = TopicNoteForm(initial={"note": topic_state.note if topic_state else ""})
+    if topic is None:
+        raise Http404("No such topic.")
+
+    def page():
+        topic_state = None
+        if request.user.is_authenticated:
+            topic_state = TopicState.objects.filter(user=request.user, topic=topic).first()
+        return {
+            "row": topics_for_rows(request.user, Topic.objects.filter(pk=topic.pk))[0],
+            "unlocks": list(topic.unlocks.active().select_related("module")),
+            "topic_state": topic_state,
+            "note_form": TopicNoteForm(initial={"note": topic_state.note if topic_state else ""}),
+            **summary_context(request.user, topic.module),
+        }
+
     context = {
         "topic": topic,
-        "row": row,
-        "unlocks": unlocks,
-        "topic_state": topic_state,
-        "note_form": note_form,
+        "summary_module": topic.module,
         "next_url": request.get_full_path(),
         "nav": "learn",
-        **summary_context(request.user, topic.module),
+        **lazy_context(
+            page,
+            ["row", "unlocks", "topic_state", "note_form", "module_progress", "target_readiness"],
+        ),
     }
     return render(request, "learning/topic_detail.html", context)
 
@@ -264,9 +302,7 @@ def topic_state_update(request, topic):
     _, changed = topic_state_set(user=request.user, topic=topic, state=form.cleaned_data["state"])
     if request.htmx:
         if request.POST.get("view") == "dashboard":
-            return render(
-                request, "learning/dashboard.html#dashboard-body", dashboard_context(request.user)
-            )
+            return _dashboard_page(request, "learning/dashboard.html#dashboard-body")
         row = topics_for_rows(request.user, Topic.objects.filter(pk=topic.pk))[0]
         context = {
             "topic": row,
@@ -312,15 +348,26 @@ def topic_note_update(request, topic):
 # Dashboard
 
 
+DASHBOARD_VALUES = [
+    "role",
+    "closest_roles",
+    "activity",
+    "progress",
+    "next_topics",
+    "ready_on",
+    "evidence",
+]
+
+
 def dashboard_context(user: User) -> dict:
     role = catalogue().roles.get(user.target_role_id)
     done = done_by_module(user)
-    context = {
-        "role": role,
-        "closest_roles": readiness_by_role(user, done)[:5],
-        "activity": activity(user),
-        "nav": "dashboard",
-    }
+    context = dict.fromkeys(DASHBOARD_VALUES)
+    context.update(
+        role=role,
+        closest_roles=readiness_by_role(user, done)[:5],
+        activity=activity(user),
+    )
     if role is None:
         return context
     progress = role_progress(user, role, done)
@@ -332,15 +379,26 @@ def dashboard_context(user: User) -> dict:
         next_topics=next_topics,
         ready_on=ready_on(progress.hours_left, user.weekly_hours),
         evidence=evidence(user, progress),
-        next_url=reverse("learning:dashboard"),
     )
     return context
+
+
+def _dashboard_page(request, template):
+    """The dashboard, or its body, for the signed-in learner. It changes with their data,
+    the content and the date, which its fragment key names."""
+    context = {
+        "nav": "dashboard",
+        "next_url": reverse("learning:dashboard"),
+        "today": timezone.localdate(),
+        **lazy_context(lambda: dashboard_context(request.user), DASHBOARD_VALUES),
+    }
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    return render(request, "learning/dashboard.html", dashboard_context(request.user))
+    return _dashboard_page(request, "learning/dashboard.html")
 
 
 # Portfolio

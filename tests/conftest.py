@@ -8,9 +8,13 @@ def _clear_cache():
     """Each test starts with an empty cache, so cached fragments never leak between tests."""
     from django.core.cache import cache
 
+    from learning.fragments import fragments
+
     cache.clear()
+    fragments.clear()
     yield
     cache.clear()
+    fragments.clear()
 
 
 @pytest.fixture(autouse=True)
