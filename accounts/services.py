@@ -647,7 +647,7 @@ def user_import(*, user: User, data) -> ImportResult:
         with transaction.atomic():
             result = _import_apply(user=user, plan=plan)
             # Topic states are written in bulk, past the signals that retire cached pages.
-            learner_cache_bump(user)
+            learner_cache_bump(user.pk)
             return result
     except IntegrityError:
         # Only a race gets here (say, someone took the handle a moment ago).

@@ -55,6 +55,14 @@ def role_list(request):
 
 @require_GET
 def role_detail(request, slug):
+    # What the page needs outside its cached body: small enough to fetch on every view.
+    head = content_cached(
+        f"role-head:{slug}",
+        lambda: Role.objects.active().filter(slug=slug).values("pk", "title", "summary").first(),
+    )
+    if head is None:
+        raise Http404("No such role.")
+
     def load_role():
         role = (
             Role.objects.active()
@@ -63,22 +71,22 @@ def role_detail(request, slug):
                 Prefetch("leads_to", queryset=Role.objects.active()),
                 Prefetch("comes_from", queryset=Role.objects.active()),
             )
-            .filter(slug=slug)
-            .first()
+            .get(pk=head["pk"])
         )
-        if role is None:
-            return None
         return role, list(ProjectIdea.objects.active().filter(roles=role))
 
-    found = content_cached(f"role:{slug}", load_role)
-    if found is None:
-        raise Http404("No such role.")
-    role, project_ideas = found
+    def page():
+        role, project_ideas = content_cached(f"role:{slug}", load_role)
+        return {
+            "role": role,
+            "project_ideas": project_ideas,
+            "progress": role_progress(request.user, role),
+        }
+
     context = {
-        "role": role,
-        "project_ideas": project_ideas,
-        "is_target": request.user.is_authenticated and request.user.target_role_id == role.pk,
+        "head": head,
+        "is_target": request.user.is_authenticated and request.user.target_role_id == head["pk"],
         "nav": "roles",
-        **lazy_context(lambda: {"progress": role_progress(request.user, role)}, ["progress"]),
+        **lazy_context(page, ["role", "project_ideas", "progress"]),
     }
     return render(request, "careers/role_detail.html", context)

@@ -67,11 +67,11 @@ def page_versions(user) -> tuple[str, str]:
     return content, f"{user.pk}:{learner}"
 
 
-def learner_cache_bump(user) -> None:
+def learner_cache_bump(user_id: int) -> None:
     """Retire everything cached for this learner's pages: now, and again once the
     current transaction commits, because a page rendered between the two from data not
     yet committed sits under a version that nobody asks for again."""
-    key = LEARNER_VERSION_KEY.format(user.pk)
+    key = LEARNER_VERSION_KEY.format(user_id)
     cache.set(key, _new_token(), timeout=None)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: cache.set(key, _new_token(), timeout=None))

@@ -9,13 +9,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from careers.models import Role, RoleRequirement
 from learning.cache import content_cached, content_version
 from learning.models import Module, PortfolioProject, Topic, TopicState
+from learning.querysets import COMPLETE_STATES
 
 ACTIVITY_WEEKS = 12
 
@@ -139,20 +140,46 @@ def _catalogue_build() -> Catalogue:
     return Catalogue(modules, module_hours, requirements, roles)
 
 
-def done_by_module(user) -> dict[int, tuple[int, int]]:
-    """Per active module, the hours and number of the learner's topics that are done or
-    skipped (one grouped query over the learner's own states)."""
+def done_by_module(user, module_ids=None) -> dict[int, tuple[int, int]]:
+    """Per active module (or only those in `module_ids`), the hours and number of the
+    learner's topics that are done or skipped (one grouped query over their states)."""
     if not user.is_authenticated:
         return {}
     rows = (
         TopicState.objects.for_user(user)
         .complete()
         .filter(topic__is_archived=False, topic__module__is_archived=False)
-        .values("topic__module_id")
+    )
+    if module_ids is not None:
+        rows = rows.filter(topic__module_id__in=module_ids)
+    rows = (
+        rows.values("topic__module_id")
         .annotate(hours=Sum("topic__hours"), topics=Count("id"))
         .order_by()
     )
     return {row["topic__module_id"]: (row["hours"], row["topics"]) for row in rows}
+
+
+def learner_marks(user, topics: list[Topic]) -> list[Topic]:
+    """Topics from `Topic.objects.for_rows()`, each (and each of its prerequisites) marked
+    with the learner's `user_state`, `has_note` and `is_complete`, and given the list of
+    `open_prerequisites` (one query over the learner's states; none for a visitor)."""
+    marks = {}
+    if user.is_authenticated:
+        ids = {t.pk for t in topics} | {p.pk for t in topics for p in t.active_prerequisites}
+        marks = {
+            topic_id: (state, has_note)
+            for topic_id, state, has_note in TopicState.objects.for_user(user)
+            .filter(topic_id__in=ids)
+            .annotate(has_note=ExpressionWrapper(~Q(note=""), output_field=BooleanField()))
+            .values_list("topic_id", "state", "has_note")
+        }
+    for topic in topics:
+        for item in (topic, *topic.active_prerequisites):
+            item.user_state, item.has_note = marks.get(item.pk, ("not_started", False))
+            item.is_complete = item.user_state in COMPLETE_STATES
+        topic.open_prerequisites = [p for p in topic.active_prerequisites if not p.is_complete]
+    return topics
 
 
 def role_progress(user, role: Role, done: dict | None = None) -> RoleProgress:

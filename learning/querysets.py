@@ -7,6 +7,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -36,6 +37,25 @@ class TopicQuerySet(models.QuerySet):
     def active(self):
         """Topics shown and counted: neither they nor their module are archived."""
         return self.filter(is_archived=False, module__is_archived=False)
+
+    def for_rows(self):
+        """Topics as topic rows show them: with their module and `active_prerequisites`,
+        and without the long descriptions (two queries)."""
+        from learning.models import Topic
+
+        prerequisites = (
+            Topic.objects.active()
+            .select_related("module")
+            .only("title", "slug", "module", "module__slug", "module__title")
+            .order_by("module__order", "order")
+        )
+        return (
+            self.select_related("module")
+            .defer("description", "module__summary")
+            .prefetch_related(
+                Prefetch("prerequisites", queryset=prerequisites, to_attr="active_prerequisites")
+            )
+        )
 
     def with_user_state(self, user):
         """Annotate `user_state` ("not_started" when none) and `has_note` for one learner."""

@@ -13,8 +13,18 @@ def _bump(sender, **kwargs):
 
 def _learner_bump(sender, instance, **kwargs):
     from accounts.models import User
+    from learning.models import PortfolioProject
 
-    learner_cache_bump(instance if isinstance(instance, User) else instance.user)
+    if isinstance(instance, User):
+        learner_cache_bump(instance.pk)
+    elif hasattr(instance, "user_id"):
+        # The id, not the user: following the relation would cost a query per write.
+        learner_cache_bump(instance.user_id)
+    elif kwargs.get("pk_set"):
+        # A module's projects changed from the module's side: each owner's pages.
+        owners = PortfolioProject.objects.filter(pk__in=kwargs["pk_set"]).values_list("user_id")
+        for (user_id,) in owners.distinct():
+            learner_cache_bump(user_id)
 
 
 def connect_content_signals():

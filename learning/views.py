@@ -24,6 +24,7 @@ from learning.progress import (
     catalogue,
     done_by_module,
     evidence,
+    learner_marks,
     percent,
     readiness_by_role,
     ready_on,
@@ -38,31 +39,12 @@ from learning.services import (
 # Helpers
 
 
-def topics_for_rows(user, topics):
-    """Topics ready for the topic-row partial: the learner's state and which active
-    prerequisites are still open (two queries, whatever the number of topics)."""
-    # Rows show titles and links, never descriptions: leave the long text in the database.
-    prerequisites = (
-        Topic.objects.active()
-        .select_related("module")
-        .only("title", "slug", "module", "module__slug", "module__title")
-        .order_by("module__order", "order")
+def topic_row(slug: str) -> Topic | None:
+    """An active topic as its row shows it (see `Topic.objects.for_rows()`), cached with
+    the content."""
+    return content_cached(
+        f"topic-row:{slug}", lambda: Topic.objects.active().filter(slug=slug).for_rows().first()
     )
-    if user.is_authenticated:
-        prerequisites = prerequisites.with_completion(user)
-    topics = list(
-        topics.with_user_state(user)
-        .select_related("module")
-        .defer("description", "module__summary")
-        .prefetch_related(
-            Prefetch("prerequisites", queryset=prerequisites, to_attr="active_prerequisites")
-        )
-    )
-    for topic in topics:
-        topic.open_prerequisites = [
-            p for p in topic.active_prerequisites if not getattr(p, "is_complete", False)
-        ]
-    return topics
 
 
 def summary_context(user, module):
@@ -72,7 +54,11 @@ def summary_context(user, module):
     if not user.is_authenticated:
         return context
     content = catalogue()
-    done = done_by_module(user)
+    target = content.roles.get(user.target_role_id)
+    module_ids = [module.pk]
+    if target is not None:
+        module_ids += [module_id for module_id, _ in content.requirements.get(target.pk, [])]
+    done = done_by_module(user, module_ids)
     total_hours, topic_count = content.module_hours.get(module.pk, (0, 0))
     done_hours, done_count = done.get(module.pk, (0, 0))
     context["module_progress"] = {
@@ -81,7 +67,6 @@ def summary_context(user, module):
         "topic_count": topic_count,
         "done_count": done_count,
     }
-    target = content.roles.get(user.target_role_id)
     if target is not None:
         context["target_readiness"] = role_progress(user, target, done)
     return context
@@ -122,7 +107,11 @@ def module_detail(request, module):
         raise Http404("No such module.")
 
     def page():
-        topics = topics_for_rows(request.user, Topic.objects.active().filter(module=module))
+        topics = content_cached(
+            f"module-rows:{module.pk}",
+            lambda: list(Topic.objects.active().filter(module=module).for_rows()),
+        )
+        learner_marks(request.user, topics)
         return {
             "topics": topics,
             "roles": list(
@@ -147,25 +136,25 @@ def module_detail(request, module):
 @require_GET
 def topic_detail(request, module, topic):
     module_slug, topic_slug = module, topic
-    topic = content_cached(
-        f"topic:{module_slug}/{topic_slug}",
-        lambda: (
-            Topic.objects.active()
-            .filter(module__slug=module_slug, slug=topic_slug)
-            .select_related("module")
-            .prefetch_related("resources")
-            .first()
-        ),
+    active = Topic.objects.active().filter(module__slug=module_slug, slug=topic_slug)
+    # What the page needs outside its cached body: small enough to fetch on every view.
+    head = content_cached(
+        f"topic-head:{module_slug}/{topic_slug}", lambda: active.values("pk", "title").first()
     )
-    if topic is None:
+    if head is None:
         raise Http404("No such topic.")
 
     def page():
+        topic = content_cached(
+            f"topic:{head['pk']}",
+            lambda: active.select_related("module").prefetch_related("resources").get(),
+        )
         topic_state = None
         if request.user.is_authenticated:
             topic_state = TopicState.objects.filter(user=request.user, topic=topic).first()
         return {
-            "row": topics_for_rows(request.user, Topic.objects.filter(pk=topic.pk))[0],
+            "topic": topic,
+            "row": learner_marks(request.user, [topic_row(topic.slug)])[0],
             "unlocks": list(topic.unlocks.active().select_related("module")),
             "topic_state": topic_state,
             "note_form": TopicNoteForm(initial={"note": topic_state.note if topic_state else ""}),
@@ -173,13 +162,21 @@ def topic_detail(request, module, topic):
         }
 
     context = {
-        "topic": topic,
-        "summary_module": topic.module,
+        "head": head,
         "next_url": request.get_full_path(),
         "nav": "learn",
         **lazy_context(
             page,
-            ["row", "unlocks", "topic_state", "note_form", "module_progress", "target_readiness"],
+            [
+                "topic",
+                "row",
+                "unlocks",
+                "topic_state",
+                "note_form",
+                "summary_module",
+                "module_progress",
+                "target_readiness",
+            ],
         ),
     }
     return render(request, "learning/topic_detail.html", context)
@@ -290,7 +287,9 @@ def _anonymous_to_login(request, fallback):
 
 @require_POST
 def topic_state_update(request, topic):
-    topic = get_object_or_404(Topic.objects.active().select_related("module"), slug=topic)
+    topic = topic_row(topic)
+    if topic is None:
+        raise Http404("No such topic.")
     if not request.user.is_authenticated:
         return _anonymous_to_login(request, topic.get_absolute_url())
     form = TopicStateForm(request.POST)
@@ -303,9 +302,8 @@ def topic_state_update(request, topic):
     if request.htmx:
         if request.POST.get("view") == "dashboard":
             return _dashboard_page(request, "learning/dashboard.html#dashboard-body")
-        row = topics_for_rows(request.user, Topic.objects.filter(pk=topic.pk))[0]
         context = {
-            "topic": row,
+            "topic": learner_marks(request.user, [topic])[0],
             "next_url": safe_next(request, topic.module.get_absolute_url()),
             **summary_context(request.user, topic.module),
         }
