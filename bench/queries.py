@@ -1,14 +1,20 @@
-"""SQL queries per request, measured in-process with Django's test client.
+"""SQL queries per request, and the cost of a page nobody has cached, measured in-process
+with Django's test client.
 
 Reads JSON on stdin, {"email": ..., "endpoints": [{"name", "method", "path", "data",
-"headers"}, ...]}, and prints {name: {"queries": n, "status": code}}. Each endpoint is
-requested once to warm per-process caches, then once more with the queries captured.
+"headers"}, ...]}, and prints {name: {"queries": n, "status": code, "cold_queries": n,
+"cold_ms": ms}}. Each endpoint is requested once to warm per-process caches, then once
+more with the queries captured. "Cold" is a GET right after the learner's data changed
+and with the process's rendered fragments dropped (content caches stay warm): what the
+first view after a tick costs. Its median over a few requests is reported.
 Run with the bench database's settings and "testserver" in DJANGO_ALLOWED_HOSTS.
 """
 
 import json
 import os
+import statistics
 import sys
+import time
 
 import django
 
@@ -21,9 +27,12 @@ def queries_count(email: str, endpoints: list[dict]) -> dict:
 
     from accounts.models import User
     from bench.seed import session_create
+    from learning.cache import learner_cache_bump
+    from learning.fragments import fragments
 
+    user = User.objects.get(email=email)
     client = Client()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session_create(User.objects.get(email=email))
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_create(user)
     results = {}
     for endpoint in endpoints:
         send = client.post if endpoint["method"] == "POST" else client.get
@@ -36,7 +45,24 @@ def queries_count(email: str, endpoints: list[dict]) -> dict:
                 endpoint["path"], requests[-1], headers=endpoint.get("headers"), secure=True
             )
         results[endpoint["name"]] = {"queries": len(context), "status": response.status_code}
+        if endpoint["method"] != "GET" or endpoint["name"] == "healthz":
+            continue
+        timings, counts = [], []
+        for _ in range(COLD_SAMPLES):
+            fragments.clear()
+            learner_cache_bump(user.pk)
+            with CaptureQueriesContext(connection) as context:
+                started = time.perf_counter()
+                send(endpoint["path"], headers=endpoint.get("headers"), secure=True)
+                timings.append((time.perf_counter() - started) * 1000)
+            counts.append(len(context))
+        results[endpoint["name"]].update(
+            cold_queries=max(counts), cold_ms=round(statistics.median(timings), 1)
+        )
     return results
+
+
+COLD_SAMPLES = 7
 
 
 def main() -> None:

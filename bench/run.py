@@ -307,6 +307,8 @@ def endpoints_drive(server: Gunicorn, targets: dict, env: dict[str, str], option
             "path": e.path,
             "expected_status": e.expected_status,
             "queries": queries.get(e.name, {}).get("queries"),
+            "cold_queries": queries.get(e.name, {}).get("cold_queries"),
+            "cold_ms": queries.get(e.name, {}).get("cold_ms"),
             "in_process_status": queries.get(e.name, {}).get("status"),
             "runs": {},
         }
