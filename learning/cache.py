@@ -13,9 +13,11 @@ Both versions are random tokens in the shared cache: a cache that was emptied ne
 hands out an old version's name again. With REDIS_URL set they are shared by every app
 process."""
 
+import threading
 import uuid
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 VERSION_KEY = "content-version"
@@ -28,18 +30,42 @@ def _new_token() -> str:
     return uuid.uuid4().hex
 
 
+# One request reads the content version once and keeps it: fewer round trips to the
+# cache, and every part of a page is built from the same content.
+_request = threading.local()
+
+
+def _request_start(**kwargs):
+    _request.in_request, _request.content_version = True, None
+
+
+def _request_end(**kwargs):
+    _request.in_request, _request.content_version = False, None
+
+
+request_started.connect(_request_start, dispatch_uid="content-version-request-start")
+request_finished.connect(_request_end, dispatch_uid="content-version-request-end")
+
+
 def content_version() -> str:
     """A token naming the current content."""
-    version = cache.get(VERSION_KEY)
+    version = getattr(_request, "content_version", None)
     if version is None:
-        cache.add(VERSION_KEY, _new_token(), timeout=None)
         version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, _new_token(), timeout=None)
+            version = cache.get(VERSION_KEY)
+        if getattr(_request, "in_request", False):
+            _request.content_version = version
     return version
 
 
 def content_cache_bump() -> None:
     """Invalidate every cached content read."""
-    cache.set(VERSION_KEY, _new_token(), timeout=None)
+    version = _new_token()
+    cache.set(VERSION_KEY, version, timeout=None)
+    if getattr(_request, "in_request", False):
+        _request.content_version = version
 
 
 def content_cached(key: str, build):
@@ -53,14 +79,13 @@ def content_cached(key: str, build):
 
 
 def page_versions(user) -> tuple[str, str]:
-    """(content version, learner version) in one cache round trip; the learner version
-    of a visitor who is not signed in is "anonymous"."""
+    """(content version, learner version); the learner version of a visitor who is not
+    signed in is "anonymous"."""
     if not user.is_authenticated:
         return content_version(), ANONYMOUS
+    content = content_version()
     learner_key = LEARNER_VERSION_KEY.format(user.pk)
-    found = cache.get_many([VERSION_KEY, learner_key])
-    content = found.get(VERSION_KEY) or content_version()
-    learner = found.get(learner_key)
+    learner = cache.get(learner_key)
     if learner is None:
         cache.add(learner_key, _new_token(), timeout=None)
         learner = cache.get(learner_key)
