@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from learning.querysets import (
+    COMPLETE_STATES,
     ModuleQuerySet,
     PortfolioProjectQuerySet,
     ProjectIdeaQuerySet,
@@ -182,7 +183,16 @@ class TopicState(models.Model):
                 name="topic_state_completed_at_matches_state",
             ),
         ]
-        indexes = [models.Index(fields=["user", "state", "completed_at"])]
+        indexes = [
+            models.Index(fields=["user", "state", "completed_at"]),
+            # "Has this learner completed that topic?" is asked for every prerequisite of
+            # every candidate in next-up; this answers it from a small index alone.
+            models.Index(
+                fields=["user", "topic"],
+                condition=Q(state__in=COMPLETE_STATES),
+                name="topic_state_complete_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.topic}: {self.get_state_display()}"
