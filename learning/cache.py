@@ -60,12 +60,19 @@ def content_version() -> str:
     return version
 
 
-def content_cache_bump() -> None:
-    """Invalidate every cached content read."""
+def _content_version_set() -> None:
     version = _new_token()
     cache.set(VERSION_KEY, version, timeout=None)
     if getattr(_request, "in_request", False):
         _request.content_version = version
+
+
+def content_cache_bump() -> None:
+    """Invalidate every cached content read: now, and again once the current transaction
+    commits, for the same reason as a learner's pages (see learner_cache_bump)."""
+    _content_version_set()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_content_version_set)
 
 
 def content_cached(key: str, build):

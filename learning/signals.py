@@ -20,10 +20,16 @@ def _learner_bump(sender, instance, **kwargs):
     elif hasattr(instance, "user_id"):
         # The id, not the user: following the relation would cost a query per write.
         learner_cache_bump(instance.user_id)
-    elif kwargs.get("pk_set"):
-        # A module's projects changed from the module's side: each owner's pages.
-        owners = PortfolioProject.objects.filter(pk__in=kwargs["pk_set"]).values_list("user_id")
-        for (user_id,) in owners.distinct():
+    else:
+        # A module's projects changed from the module's side: each owner's pages. A clear
+        # names no projects, so the owners are read before the links go.
+        if kwargs.get("action") == "pre_clear":
+            projects = PortfolioProject.objects.filter(modules=instance)
+        elif kwargs.get("pk_set"):
+            projects = PortfolioProject.objects.filter(pk__in=kwargs["pk_set"])
+        else:
+            return
+        for user_id in set(projects.values_list("user_id", flat=True)):
             learner_cache_bump(user_id)
 
 
