@@ -1,11 +1,11 @@
 """Where one endpoint's time goes: pyinstrument over repeated in-process requests as the
 bench's learner, against the database a `make bench BENCH_ARGS=--keep` run left behind.
 
-    .venv/bin/python -m bench.profile /dashboard/ [--requests 200] [--cold]
+    .venv/bin/python -m bench.profile /dashboard/ [--requests 200] [--changed | --cold]
     .venv/bin/python -m bench.profile /topics/<slug>/state/ --post state=done
 
---cold drops the process's rendered fragments and retires the learner's version before
-every request, so the profile shows a page rendered afresh rather than served from memory.
+--changed retires the learner's version before every request, as a tick does, so the
+profile shows the page rebuilt around the fragments still stored; --cold also drops those.
 Settings and database come from the environment as for `make bench` (DATABASE_URL names
 the server; the bench database next to it is used).
 """
@@ -21,6 +21,7 @@ def options_parse(argv):
     parser.add_argument("path")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--post", metavar="FIELD=VALUE", action="append", default=None)
+    parser.add_argument("--changed", action="store_true")
     parser.add_argument("--cold", action="store_true")
     return parser.parse_args(argv)
 
@@ -57,6 +58,7 @@ def main(argv=None) -> int:
     def once(index):
         if options.cold:
             fragments.clear()
+        if options.cold or options.changed:
             learner_cache_bump(user.pk)
         if posts:
             data = posts[index % len(posts)]

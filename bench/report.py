@@ -114,7 +114,8 @@ def table_format(results: dict, checks: list[Check]) -> str:
     endpoints = results["endpoints"]
     header = (
         f"{'endpoint':<12} {'path':<44} {'c':>2} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'SQL':>4} {'errors':>6} {'×healthz':>8} {'cold ms':>8} {'cold SQL':>8}"
+        f"{'p99 ms':>7} {'SQL':>4} {'errors':>6} {'×healthz':>8} {'cold ms':>8} {'cold SQL':>8} "
+        f"{'changed ms':>10}"
     )
     lines = [header, "-" * len(header)]
     concurrencies = sorted({int(c) for e in endpoints.values() for c in e["runs"]})
@@ -129,12 +130,13 @@ def table_format(results: dict, checks: list[Check]) -> str:
             ratio = throughput_ratio(endpoints, name, concurrency)
             queries = endpoint["queries"]
             cold_ms, cold_queries = endpoint.get("cold_ms"), endpoint.get("cold_queries")
+            changed_ms = endpoint.get("changed_ms")
             lines.append(
                 f"{name:<12} {path:<44} {concurrency:>2} {run['requests_per_second']:>8.1f} "
                 f"{_number(run['p50_ms']):>7} {_number(run['p95_ms']):>7} "
                 f"{_number(run['p99_ms']):>7} {'-' if queries is None else queries:>4} "
                 f"{run['errors']:>6} {_number(ratio, 2):>8} "
-                f"{_number(cold_ms):>8} {_number(cold_queries, 0):>8}"
+                f"{_number(cold_ms):>8} {_number(cold_queries, 0):>8} {_number(changed_ms):>10}"
             )
         lines.append("")
     timings = results["timings"]

@@ -309,6 +309,7 @@ def endpoints_drive(server: Gunicorn, targets: dict, env: dict[str, str], option
             "queries": queries.get(e.name, {}).get("queries"),
             "cold_queries": queries.get(e.name, {}).get("cold_queries"),
             "cold_ms": queries.get(e.name, {}).get("cold_ms"),
+            "changed_ms": queries.get(e.name, {}).get("changed_ms"),
             "in_process_status": queries.get(e.name, {}).get("status"),
             "runs": {},
         }

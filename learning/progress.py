@@ -185,9 +185,11 @@ def learner_marks(user, topics: list[Topic]) -> list[Topic]:
 def role_progress(user, role: Role, done: dict | None = None) -> RoleProgress:
     """Per-module hours for every module the role requires."""
     content = catalogue()
-    done = done_by_module(user) if done is None else done
+    requirements = content.requirements.get(role.pk, [])
+    if done is None:
+        done = done_by_module(user, [module_id for module_id, _ in requirements])
     modules = []
-    for module_id, importance in content.requirements.get(role.pk, []):
+    for module_id, importance in requirements:
         total_hours, topic_count = content.module_hours.get(module_id, (0, 0))
         done_hours, done_count = done.get(module_id, (0, 0))
         modules.append(
