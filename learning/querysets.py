@@ -72,18 +72,6 @@ class TopicQuerySet(models.QuerySet):
             is_complete=Exists(states.filter(state__in=COMPLETE_STATES)),
         )
 
-    def with_completion(self, user):
-        """Annotate `is_complete`: done or skipped by this learner."""
-        from learning.models import TopicState
-
-        return self.annotate(
-            is_complete=Exists(
-                TopicState.objects.filter(
-                    user=user, topic=OuterRef("pk"), state__in=COMPLETE_STATES
-                )
-            )
-        )
-
     def with_prerequisites_met(self, user):
         """Annotate `prerequisites_met`: every active prerequisite is done or skipped."""
         from learning.models import Topic, TopicState

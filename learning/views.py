@@ -30,11 +30,7 @@ from learning.progress import (
     ready_on,
     role_progress,
 )
-from learning.services import (
-    portfolio_project_save,
-    topic_note_set,
-    topic_state_set,
-)
+from learning.services import portfolio_project_save, topic_note_set, topic_state_set
 
 # Helpers
 
