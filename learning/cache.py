@@ -6,7 +6,7 @@ content alone are cached under a content version. Any content write bumps the ve
 after bulk writes), so a stale page is never served.
 
 A learner's own data (topic states, notes, portfolio, settings) has a version of its
-own, bumped after every change commits, so a page rendered for one learner can be kept
+own, bumped by every change to it, so a page rendered for one learner can be kept
 under (content version, learner version) until either moves on.
 
 Both versions are random tokens in the shared cache: a cache that was emptied never
@@ -30,6 +30,25 @@ def _new_token() -> str:
     return uuid.uuid4().hex
 
 
+def _token(key: str) -> str:
+    """The token stored under `key`, made when there is none (the first process to ask
+    wins, so all of them agree)."""
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, _new_token(), timeout=None)
+        token = cache.get(key)
+    return token
+
+
+def _renew_now_and_on_commit(renew) -> None:
+    """Renew a version at once and again when the current transaction commits: a page
+    rendered in between, from data not yet committed, sits under a version nobody asks
+    for again."""
+    renew()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(renew)
+
+
 # One request reads the content version once and keeps it: fewer round trips to the
 # cache, and every part of a page is built from the same content.
 _request = threading.local()
@@ -51,16 +70,13 @@ def content_version() -> str:
     """A token naming the current content."""
     version = getattr(_request, "content_version", None)
     if version is None:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, _new_token(), timeout=None)
-            version = cache.get(VERSION_KEY)
+        version = _token(VERSION_KEY)
         if getattr(_request, "in_request", False):
             _request.content_version = version
     return version
 
 
-def _content_version_set() -> None:
+def _content_version_renew() -> None:
     version = _new_token()
     cache.set(VERSION_KEY, version, timeout=None)
     if getattr(_request, "in_request", False):
@@ -68,11 +84,8 @@ def _content_version_set() -> None:
 
 
 def content_cache_bump() -> None:
-    """Invalidate every cached content read: now, and again once the current transaction
-    commits, for the same reason as a learner's pages (see learner_cache_bump)."""
-    _content_version_set()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_content_version_set)
+    """Invalidate every cached content read."""
+    _renew_now_and_on_commit(_content_version_renew)
 
 
 def content_cached(key: str, build):
@@ -90,20 +103,11 @@ def page_versions(user) -> tuple[str, str]:
     signed in is "anonymous"."""
     if not user.is_authenticated:
         return content_version(), ANONYMOUS
-    content = content_version()
-    learner_key = LEARNER_VERSION_KEY.format(user.pk)
-    learner = cache.get(learner_key)
-    if learner is None:
-        cache.add(learner_key, _new_token(), timeout=None)
-        learner = cache.get(learner_key)
-    return content, f"{user.pk}:{learner}"
+    learner = _token(LEARNER_VERSION_KEY.format(user.pk))
+    return content_version(), f"{user.pk}:{learner}"
 
 
 def learner_cache_bump(user_id: int) -> None:
-    """Retire everything cached for this learner's pages: now, and again once the
-    current transaction commits, because a page rendered between the two from data not
-    yet committed sits under a version that nobody asks for again."""
+    """Retire everything cached for this learner's pages."""
     key = LEARNER_VERSION_KEY.format(user_id)
-    cache.set(key, _new_token(), timeout=None)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.set(key, _new_token(), timeout=None))
+    _renew_now_and_on_commit(lambda: cache.set(key, _new_token(), timeout=None))

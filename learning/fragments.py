@@ -3,8 +3,8 @@
 A fragment's key names everything it shows: the content version, the learner version
 and whatever ids and states it renders. A changed input is a new key, so an entry never
 goes stale and needs no invalidation; that is what makes a per-process copy (no network,
-no pickling) safe when several processes serve the same site. Memory is bounded in bytes;
-the least recently used fragments go first.
+no pickling) safe when several processes serve the same site. Memory is bounded by the
+characters stored; the least recently used fragments go first.
 """
 
 import datetime
