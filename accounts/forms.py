@@ -5,11 +5,10 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import DUPLICATE_EMAIL, User
 from accounts.services import HANDLE_RULES, HANDLE_TAKEN, handle_problems
 from careers.models import Role
 
-DUPLICATE_EMAIL = "An account with this email already exists."
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+DUPLICATE_EMAIL = "An account with this email already exists."
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -34,7 +36,9 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(
+        "email address", unique=True, error_messages={"unique": DUPLICATE_EMAIL}
+    )
     display_name = models.CharField(max_length=80, blank=True)
     target_role = models.ForeignKey(
         "careers.Role",
@@ -60,7 +64,15 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            # A sign-up racing another with the same address can pass the form's own
+            # check and meet this one (or the field's) while the form validates: both say
+            # it the way the form does.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_code="duplicate_email",
+                violation_error_message=DUPLICATE_EMAIL,
+            ),
             models.CheckConstraint(
                 condition=models.Q(weekly_hours__gte=1, weekly_hours__lte=100),
                 name="user_weekly_hours_in_range",

@@ -87,6 +87,24 @@ def test_signup_turns_the_database_uniqueness_race_into_the_same_form_error(
     assert User.objects.count() == 1
 
 
+@pytest.mark.parametrize("caught_by", ["unique field", "case-insensitive constraint"])
+def test_signup_racing_past_the_email_check_gets_the_same_message_from_the_model(
+    client, learner, monkeypatch, caught_by
+):
+    # Another request creates the account after the form's email check, so the model's
+    # own uniqueness checks are the ones that find it.
+    monkeypatch.setattr("accounts.forms.email_clean", lambda email, **kwargs: email.lower())
+    if caught_by == "case-insensitive constraint":
+        monkeypatch.setattr(SignupForm, "validate_unique", lambda self: None)
+
+    response = client.post(reverse("accounts:signup"), signup_data(email="ADA@example.com"))
+
+    assert response.status_code == 200
+    assert "An account with this email already exists." in response.content.decode()
+    assert "is violated" not in response.content.decode()
+    assert User.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("password", "expected"),
     [
