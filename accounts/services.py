@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import TargetRoleChange, User
 from careers.models import Role
-from learning.cache import learner_cache_bump
+from common.cache import learner_cache_bump
 from learning.models import (
     Module,
     PortfolioProject,

@@ -24,7 +24,7 @@ from accounts.forms import (
     SettingsForm,
     SignupForm,
 )
-from accounts.redirects import safe_next
+from common.redirects import safe_next
 from accounts.services import (
     target_role_set,
     user_delete,

@@ -47,8 +47,8 @@ def main(argv=None) -> int:
 
     from accounts.models import User
     from bench.seed import learner_email, session_create
-    from learning.cache import learner_cache_bump
-    from learning.fragments import fragments
+    from common.cache import learner_cache_bump
+    from common.fragments import fragments
 
     user = User.objects.get(email=learner_email(0))
     client = Client()

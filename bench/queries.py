@@ -69,8 +69,8 @@ def fresh_view(client, endpoint: dict, user, *, drop_fragments: bool) -> tuple[f
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from learning.cache import learner_cache_bump
-    from learning.fragments import fragments
+    from common.cache import learner_cache_bump
+    from common.fragments import fragments
 
     if drop_fragments:
         fragments.clear()

@@ -5,8 +5,8 @@ from django.views.decorators.http import require_GET
 
 from careers.filters import RoleFilterForm
 from careers.models import Role
-from learning.cache import content_cached
-from learning.fragments import lazy_context
+from common.cache import content_cached
+from common.fragments import lazy_context
 from learning.models import Module, ProjectIdea, Topic
 from learning.progress import readiness_by_role, role_progress
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "careers",
     "learning",
+    "common",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "common.cache.RequestVersionMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -79,11 +81,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "learning.context_processors.page_versions",
+                "common.context_processors.page_versions",
             ],
             "builtins": [
                 "django_htmx.templatetags.django_htmx",
-                "learning.templatetags.fragments",
+                "common.templatetags.fragments",
             ],
         },
     },
@@ -94,23 +96,33 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every app process), else per-process memory.
+# Caches. `default` holds cached reads, keyed by the versions in `versions`, so it may be
+# per process. `versions` holds the tokens that say whether anything stored is current, so
+# every process must see the same one: Redis when REDIS_URL is set (every process of every
+# instance), otherwise files in DJANGO_VERSIONS_DIR (every process of one machine).
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}.")
-    CACHES = {
-        "default": {
-            "BACKEND": "config.cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "genai-careers"),
-        }
+    _redis = {
+        "BACKEND": "common.redis_cache.SharedClientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "genai-careers"),
     }
+    CACHES = {"default": _redis, "versions": {**_redis, "KEY_PREFIX": _redis["KEY_PREFIX"] + "-v"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "versions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("DJANGO_VERSIONS_DIR", str(BASE_DIR / ".cache" / "versions")),
+            # One small file per learner seen in the last month, plus the content's.
+            "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_VERSIONS_MAX_ENTRIES", 100_000)},
+        },
+    }
 
-# Rendered page fragments, in each process's memory (learning.fragments); about this many
+# Rendered page fragments, in each process's memory (common.fragments); about this many
 # megabytes per process at most.
 FRAGMENT_CACHE_MAX_CHARS = env_int("DJANGO_FRAGMENT_CACHE_MB", 32) * 1_000_000
 
@@ -224,7 +236,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from careers import views as careers_views
-from config import views
+from common import views
 from learning import views as learning_views
 
 urlpatterns = [
@@ -15,10 +15,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "config.views.bad_request"
-handler403 = "config.views.permission_denied"
-handler404 = "config.views.page_not_found"
-handler500 = "config.views.server_error"
+handler400 = "common.views.bad_request"
+handler403 = "common.views.permission_denied"
+handler404 = "common.views.page_not_found"
+handler500 = "common.views.server_error"
 
 admin.site.site_header = "GenAI Pathways administration"
 admin.site.site_title = "GenAI Pathways admin"

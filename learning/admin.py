@@ -4,8 +4,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
+from common.cache import content_cache_bump
 from learning.admin_forms import TopicAdminForm
-from learning.content_pack import content_cache_bump_if_available
 from learning.models import (
     Module,
     PortfolioProject,
@@ -21,14 +21,14 @@ from learning.models import (
 @admin.action(description="Archive selected", permissions=["change"])
 def archive_selected(modeladmin, request, queryset):
     count = queryset.filter(is_archived=False).update(is_archived=True, updated_at=timezone.now())
-    content_cache_bump_if_available()
+    content_cache_bump()
     modeladmin.message_user(request, f"Archived {count} {_name(queryset.model, count)}.")
 
 
 @admin.action(description="Restore selected", permissions=["change"])
 def restore_selected(modeladmin, request, queryset):
     count = queryset.filter(is_archived=True).update(is_archived=False, updated_at=timezone.now())
-    content_cache_bump_if_available()
+    content_cache_bump()
     modeladmin.message_user(request, f"Restored {count} {_name(queryset.model, count)}.")
 
 
@@ -38,19 +38,9 @@ def _name(model, count):
 
 
 class ContentAdmin(admin.ModelAdmin):
-    """Admin for content the site shows: any save or delete refreshes the content caches."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        content_cache_bump_if_available()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        content_cache_bump_if_available()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        content_cache_bump_if_available()
+    """Admin for content the site shows. Saves, deletes and m2m changes refresh the
+    content caches through the content signals (learning/signals.py); only the bulk
+    archive actions, which bypass signals, bump the version themselves."""
 
 
 class ArchivedNotDeletedAdmin(ContentAdmin):

@@ -767,7 +767,7 @@ def content_pack_load(*, path) -> LoadReport:
 def content_cache_bump_if_available():
     """Tell the content caches that content changed, when the project has them."""
     try:
-        from learning.cache import content_cache_bump
+        from common.cache import content_cache_bump
     except ImportError:
         return
     content_cache_bump()

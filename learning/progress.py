@@ -14,7 +14,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from careers.models import Role, RoleRequirement
-from learning.cache import content_cached, content_version
+from common.cache import content_cached, content_version
 from learning.models import Module, PortfolioProject, Topic, TopicState
 from learning.querysets import COMPLETE_STATES
 

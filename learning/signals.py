@@ -4,7 +4,7 @@ version, and writes to a learner's own rows bump that learner's version. Bulk wr
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from learning.cache import content_cache_bump, learner_cache_bump
+from common.cache import content_cache_bump, learner_cache_bump
 
 
 def _bump(sender, **kwargs):

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.redirects import safe_next
+from common.redirects import safe_next
 from careers.models import Role
-from learning.cache import content_cached
+from common.cache import content_cached
 from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
-from learning.fragments import lazy_context
+from common.fragments import lazy_context
 from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
 from learning.progress import (
     activity,

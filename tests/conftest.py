@@ -6,14 +6,16 @@ from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache, so cached fragments never leak between tests."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    from learning.fragments import fragments
+    from common.fragments import fragments
 
-    cache.clear()
+    for alias in ("default", "versions"):
+        caches[alias].clear()
     fragments.clear()
     yield
-    cache.clear()
+    for alias in ("default", "versions"):
+        caches[alias].clear()
     fragments.clear()
 
 

@@ -45,7 +45,7 @@ def test_csrf_failure_gets_friendly_403(db):
 
 
 def test_server_error_page_renders_without_database(client, django_assert_num_queries):
-    from config.views import server_error
+    from common.views import server_error
 
     with django_assert_num_queries(0):
         response = server_error(None)
@@ -57,7 +57,7 @@ def test_server_error_page_renders_without_database(client, django_assert_num_qu
 def test_400_and_403_handlers_use_base_layout(rf):
     from django.contrib.auth.models import AnonymousUser
 
-    from config.views import bad_request, permission_denied
+    from common.views import bad_request, permission_denied
 
     request = rf.get("/")
     request.user = AnonymousUser()

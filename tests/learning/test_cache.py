@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from learning.cache import content_cache_bump, content_cached, content_version
+from common.cache import content_cache_bump, content_cached, content_version
 from tests.careers.factories import RoleFactory
 from tests.conftest import count_queries
 from tests.learning.factories import ProjectIdeaFactory

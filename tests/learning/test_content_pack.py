@@ -588,9 +588,9 @@ def test_topic_moved_to_another_module_keeps_its_row(tmp_path, loaded, learner):
 
 def test_load_refreshes_content_caches_only_when_something_changed(monkeypatch, tmp_path):
     bumps = []
-    cache_module = types.ModuleType("learning.cache")
+    cache_module = types.ModuleType("common.cache")
     cache_module.content_cache_bump = lambda: bumps.append(1)
-    monkeypatch.setitem(sys.modules, "learning.cache", cache_module)
+    monkeypatch.setitem(sys.modules, "common.cache", cache_module)
 
     content_pack_load(path=SMALL)
     content_pack_load(path=SMALL)

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from accounts.services import user_export
-from learning.cache import content_version, page_versions
-from learning.fragments import CSRF_PLACEHOLDER, FragmentCache, fragment_key, fragments
+from common.cache import content_version, page_versions
+from common.fragments import CSRF_PLACEHOLDER, FragmentCache, fragment_key, fragments
 from learning.models import Module, Topic, TopicState
 from learning.services import topic_note_set, topic_state_set
 from tests.careers.factories import RoleFactory, RoleRequirementFactory

@@ -1,6 +1,6 @@
 from django.utils.functional import cached_property
 
-from learning.cache import page_versions as versions_of
+from common.cache import page_versions as versions_of
 
 
 class PageVersions:

@@ -1,6 +1,6 @@
 from django import template
 
-from learning.markup import render_markdown
+from common.markup import render_markdown
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """{% cachedfragment "name" input ... %} … {% endcachedfragment %}
 
 Renders its body once per distinct set of inputs and serves the stored HTML after that
-(see learning.fragments). Every value the body shows must be covered by an input: the
+(see common.fragments). Every value the body shows must be covered by an input: the
 content version for content, the learner version for anything of the learner's, and the
 ids, states and paths the body reads. Context values that are only read inside the body
 can be lazy, so a stored fragment costs neither their queries nor their rendering.
@@ -9,7 +9,7 @@ can be lazy, so a stored fragment costs neither their queries nor their renderin
 
 from django import template
 
-from learning.fragments import CSRF_PLACEHOLDER, fragment_key, fragments
+from common.fragments import CSRF_PLACEHOLDER, fragment_key, fragments
 
 register = template.Library()
 
