@@ -35,7 +35,7 @@ class RoleAdmin(ContentAdmin):
     list_filter = ["focus", "seniority", "is_archived"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["leads_to"]
+    autocomplete_fields = ["leads_to", "project_ideas"]
     readonly_fields = ["updated_at"]
     inlines = [ResponsibilityInline, RoleRequirementInline]
     actions = [archive_selected, restore_selected]

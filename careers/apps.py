@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CareersConfig(AppConfig):
     name = "careers"
     verbose_name = "Careers"
+
+    def ready(self):
+        from careers.signals import connect_signals
+
+        connect_signals()

@@ -36,6 +36,15 @@ class Role(models.Model):
     leads_to = models.ManyToManyField(
         "self", symmetrical=False, related_name="comes_from", blank=True
     )
+    # Declared here, pointing down the chain of apps; `idea.roles` is the reverse side. The
+    # table keeps the name it had when the link was declared on ProjectIdea.
+    project_ideas = models.ManyToManyField(
+        "learning.ProjectIdea",
+        related_name="roles",
+        blank=True,
+        db_table="learning_projectidea_roles",
+        help_text="Portfolio project ideas that show this role's skills.",
+    )
     is_archived = models.BooleanField(
         default=False, help_text="Hidden from browsing; kept for learners' history."
     )

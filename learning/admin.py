@@ -151,7 +151,7 @@ class ProjectIdeaAdmin(ContentAdmin):
     list_filter = ["difficulty", "is_archived"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["modules", "roles"]
+    autocomplete_fields = ["modules"]
     readonly_fields = ["updated_at"]
     actions = [archive_selected, restore_selected]
 

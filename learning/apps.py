@@ -6,7 +6,6 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning"
 
     def ready(self):
-        from learning.signals import connect_content_signals, connect_learner_signals
+        from learning.signals import connect_signals
 
-        connect_content_signals()
-        connect_learner_signals()
+        connect_signals()

@@ -825,12 +825,24 @@ def _batches(items: list, size: int = BATCH_SIZE):
         yield items[start : start + size]
 
 
+def _m2m_columns(relation):
+    """(through model, owner column, target column) of an M2M field, or of the reverse
+    side of one (an idea's roles are declared on Role)."""
+    if isinstance(relation, models.ManyToManyRel):
+        field = relation.field
+        return (
+            field.remote_field.through,
+            f"{field.m2m_reverse_field_name()}_id",
+            f"{field.m2m_field_name()}_id",
+        )
+    through = relation.remote_field.through
+    return through, f"{relation.m2m_field_name()}_id", f"{relation.m2m_reverse_field_name()}_id"
+
+
 def _m2m_write(relation, wanted: dict[int, set[int]]) -> set[int]:
     """Make each owner's links through the `relation` M2M field match `wanted`
     (owner id -> target ids); return the owners whose links changed."""
-    through = relation.remote_field.through
-    owner = f"{relation.m2m_field_name()}_id"
-    target = f"{relation.m2m_reverse_field_name()}_id"
+    through, owner, target = _m2m_columns(relation)
     current: dict[int, dict[int, int]] = defaultdict(dict)
     for pk, owner_id, target_id in through.objects.values_list("id", owner, target).iterator():
         if owner_id in wanted:
@@ -1131,9 +1143,7 @@ def content_pack_export(*, path) -> list[Path]:
 def _links(relation, owners: dict[int, str], targets: dict[int, str], rank: dict[int, int]):
     """Owner id -> slugs of its targets through an M2M `relation`, only among the given
     (active) owners and targets, in `rank` order."""
-    through = relation.remote_field.through
-    owner = f"{relation.m2m_field_name()}_id"
-    target = f"{relation.m2m_reverse_field_name()}_id"
+    through, owner, target = _m2m_columns(relation)
     links: dict[int, list[int]] = defaultdict(list)
     for owner_id, target_id in through.objects.values_list(owner, target).iterator():
         if owner_id in owners and target_id in targets:

@@ -123,7 +123,6 @@ class ProjectIdea(models.Model):
     difficulty = models.CharField(max_length=20, choices=Level.choices)
     hours = models.PositiveSmallIntegerField(help_text="Estimated hours to build.")
     modules = models.ManyToManyField(Module, related_name="project_ideas", blank=True)
-    roles = models.ManyToManyField("careers.Role", related_name="project_ideas", blank=True)
     order = models.PositiveIntegerField(default=0)
     is_archived = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -74,7 +74,7 @@ def database_snapshot() -> dict:
             ProjectIdea.objects.values_list("slug", "title", "is_archived", "updated_at")
         ),
         "project_links": list(ProjectIdea.modules.through.objects.values_list("pk"))
-        + list(ProjectIdea.roles.through.objects.values_list("pk")),
+        + list(Role.project_ideas.through.objects.values_list("pk")),
     }
 
 
