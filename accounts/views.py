@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
@@ -24,7 +25,7 @@ from accounts.forms import (
     SettingsForm,
     SignupForm,
 )
-from common.redirects import safe_next
+from accounts.models import User
 from accounts.services import (
     target_role_set,
     user_delete,
@@ -34,6 +35,9 @@ from accounts.services import (
 )
 from accounts.throttling import rate_limit_exceeded, too_many_attempts
 from careers.models import Role
+from careers.readiness import role_progress
+from common.redirects import safe_next
+from learning.models import Module, PortfolioProject
 
 # Backend named on sign-in without a password check (sign-up), so adding another
 # authentication backend later cannot break it.
@@ -52,7 +56,7 @@ def _posted(request):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect(safe_next(request, reverse("learning:dashboard")))
+        return redirect(safe_next(request, reverse("careers:dashboard")))
     if request.method == "POST" and rate_limit_exceeded(
         request, "signup", settings.SIGNUP_RATE_LIMIT
     ):
@@ -67,7 +71,7 @@ def signup(request):
         else:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, "Welcome to GenAI Pathways! Your account is ready.")
-            return redirect(safe_next(request, reverse("learning:dashboard")))
+            return redirect(safe_next(request, reverse("careers:dashboard")))
     return render(
         request,
         "accounts/signup_form.html",
@@ -172,7 +176,7 @@ def target_role_update(request):
             messages.success(request, "You no longer have a target role.")
     elif role:
         messages.info(request, f"{role.title} is already your target role.")
-    fallback = role.get_absolute_url() if role else reverse("learning:dashboard")
+    fallback = role.get_absolute_url() if role else reverse("careers:dashboard")
     return redirect(safe_next(request, fallback))
 
 
@@ -240,3 +244,29 @@ def delete(request):
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")
     return render(request, "accounts/account_delete.html", {"form": form, "nav": "settings"})
+
+
+# Public progress page
+
+
+@require_GET
+def public_progress(request, handle):
+    owner = (
+        User.objects.filter(public_handle__iexact=handle, is_progress_public=True, is_active=True)
+        .select_related("target_role")
+        .first()
+    )
+    if owner is None:
+        raise Http404("No public progress page here.")
+    role = owner.target_role if owner.target_role and not owner.target_role.is_archived else None
+    progress = role_progress(owner, role) if role else None
+    projects = (
+        PortfolioProject.objects.for_user(owner)
+        .filter(status=PortfolioProject.Status.DONE)
+        .prefetch_related(Prefetch("modules", queryset=Module.objects.active()))
+    )
+    return render(
+        request,
+        "accounts/public_progress.html",
+        {"owner": owner, "role": role, "progress": progress, "projects": projects},
+    )

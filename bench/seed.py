@@ -170,7 +170,7 @@ def targets() -> dict:
             "module": module.get_absolute_url(),
             "topic": topic.get_absolute_url(),
             "search": f"{reverse('search')}?q={SEARCH_QUERY}",
-            "dashboard": reverse("learning:dashboard"),
+            "dashboard": reverse("careers:dashboard"),
             "portfolio": reverse("learning:portfolio-list"),
             "topic_states": [
                 reverse("learning:topic-state", kwargs={"topic": t.slug}) for t in topics

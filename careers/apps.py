@@ -6,6 +6,8 @@ class CareersConfig(AppConfig):
     verbose_name = "Careers"
 
     def ready(self):
+        from careers.hooks import install
         from careers.signals import connect_signals
 
         connect_signals()
+        install()

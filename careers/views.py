@@ -1,14 +1,33 @@
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from careers.filters import RoleFilterForm
+from careers.forms import SearchForm
 from careers.models import Role
+from careers.readiness import (
+    catalogue,
+    evidence,
+    next_up,
+    readiness_by_role,
+    ready_on,
+    role_progress,
+)
 from common.cache import content_cached
 from common.fragments import lazy_context
-from learning.models import Module, ProjectIdea, Topic
-from learning.progress import readiness_by_role, role_progress
+from learning.forms import TopicStateForm
+from learning.models import Module, ProjectIdea, Topic, TopicState
+from learning.progress import activity, done_by_module, topic_row
+from learning.services import topic_state_set
+
+# Roles
 
 
 @require_GET
@@ -90,3 +109,118 @@ def role_detail(request, slug):
         **lazy_context(page, ["role", "project_ideas", "progress"]),
     }
     return render(request, "careers/role_detail.html", context)
+
+
+# Dashboard
+
+
+DASHBOARD_VALUES = [
+    "role",
+    "closest_roles",
+    "activity",
+    "progress",
+    "next_topics",
+    "ready_on",
+    "evidence",
+]
+
+
+def dashboard_context(user) -> dict:
+    role = catalogue().roles.get(user.target_role_id)
+    done = done_by_module(user)
+    context = dict.fromkeys(DASHBOARD_VALUES)
+    context.update(
+        role=role,
+        closest_roles=readiness_by_role(user, done)[:5],
+        activity=activity(user),
+    )
+    if role is None:
+        return context
+    progress = role_progress(user, role, done)
+    next_topics = list(next_up(user, role))
+    for topic in next_topics:
+        topic.open_prerequisites = []  # next-up topics have every prerequisite done
+    context.update(
+        progress=progress,
+        next_topics=next_topics,
+        ready_on=ready_on(progress.hours_left, user.weekly_hours),
+        evidence=evidence(user, progress),
+    )
+    return context
+
+
+def _dashboard_page(request, template):
+    """The dashboard, or its body, for the signed-in learner. It changes with their data,
+    the content and the date, which its fragment key names."""
+    context = {
+        "nav": "dashboard",
+        "next_url": reverse("careers:dashboard"),
+        "dashboard_url": reverse("careers:dashboard"),
+        "today": timezone.localdate(),
+        **lazy_context(lambda: dashboard_context(request.user), DASHBOARD_VALUES),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard(request):
+    """The dashboard; a POST ticks one of its next-up topics (`topic`, `state`) and, for
+    htmx, answers with the dashboard's body."""
+    if request.method == "POST":
+        topic = topic_row(request.POST.get("topic", ""))
+        if topic is None:
+            raise Http404("No such topic.")
+        form = TopicStateForm(request.POST)
+        if not form.is_valid():
+            if request.htmx:
+                return HttpResponse("That is not a valid state.", status=400)
+            messages.error(request, "That is not a valid state; nothing was changed.")
+            return redirect("careers:dashboard")
+        _, changed = topic_state_set(
+            user=request.user, topic=topic, state=form.cleaned_data["state"]
+        )
+        if request.htmx:
+            return _dashboard_page(request, "careers/dashboard.html#dashboard-body")
+        if changed:
+            label = TopicState.State(form.cleaned_data["state"]).label
+            messages.success(request, f"“{topic.title}” is now marked {label.lower()}.")
+        return redirect(reverse("careers:dashboard") + f"#topic-{topic.slug}")
+    return _dashboard_page(request, "careers/dashboard.html")
+
+
+# Search
+
+
+SEARCH_LIMIT = 20
+
+
+def search_results(query: str) -> dict:
+    """Matches for a query across roles, modules, topics and project ideas (four queries)."""
+    results = {
+        "roles": Role.objects.active().search(query),
+        "modules": Module.objects.active().search(query),
+        "topics": Topic.objects.active().select_related("module").search(query),
+        "projects": ProjectIdea.objects.active().search(query),
+    }
+    results = {kind: list(matches[:SEARCH_LIMIT]) for kind, matches in results.items()}
+    results["count"] = sum(len(matches) for matches in results.values())
+    return results
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET) if "q" in request.GET else None
+    results = None
+    if form is not None and form.is_valid():
+        query = form.cleaned_data["q"]
+        # Results depend on content alone, so they are cached per content version.
+        key = hashlib.blake2b(query.lower().encode(), digest_size=16).hexdigest()
+        results = content_cached(f"search:{key}", lambda: search_results(query))
+    status = 400 if form is not None and not form.is_valid() and request.GET.get("q") else 200
+    return render(
+        request,
+        "careers/search.html",
+        {"form": form, "results": results, "search_query": request.GET.get("q", "")[:100]},
+        status=status,
+    )

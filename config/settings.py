@@ -130,7 +130,7 @@ FRAGMENT_CACHE_MAX_CHARS = env_int("DJANGO_FRAGMENT_CACHE_MB", 32) * 1_000_000
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "learning:dashboard"
+LOGIN_REDIRECT_URL = "careers:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTHENTICATION_BACKENDS = [

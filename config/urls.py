@@ -1,15 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from careers import views as careers_views
 from common import views
-from learning import views as learning_views
 
 urlpatterns = [
     path("", careers_views.home, name="home"),
     path("", include("careers.urls")),
     path("", include("learning.urls")),
-    path("search/", learning_views.search, name="search"),
+    path("search/", careers_views.search, name="search"),
+    path("u/<slug:handle>/", accounts_views.public_progress, name="public-progress"),
     path("accounts/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

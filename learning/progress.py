@@ -1,21 +1,19 @@
-"""A learner's progress, computed by the database in a handful of queries.
-
-Readiness for a role is the share of estimated hours of the role's core modules that
-the learner has done or skipped ("I already know this"). Archived topics and modules
-stop counting but keep their history.
+"""A learner's progress on learning content, computed by the database in a handful of
+queries: hours done per module, the marks on topic rows, weekly activity. Readiness toward
+a role is careers' (careers/readiness.py), built on these figures. Archived topics and
+modules stop counting but keep their history.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from careers.models import Role, RoleRequirement
-from common.cache import content_cached, content_version
-from learning.models import Module, PortfolioProject, Topic, TopicState
+from common.cache import content_cached
+from learning.models import Topic, TopicState
 from learning.querysets import COMPLETE_STATES
 
 ACTIVITY_WEEKS = 12
@@ -28,116 +26,19 @@ def percent(part: int, whole: int) -> int:
     return min(100, math.floor(part * 100 / whole))
 
 
-@dataclass
-class ModuleProgress:
-    module: Module
-    importance: str
-    total_hours: int = 0
-    done_hours: int = 0
-    topic_count: int = 0
-    done_count: int = 0
-
-    @property
-    def percent(self) -> int:
-        return percent(self.done_hours, self.total_hours)
-
-    @property
-    def hours_left(self) -> int:
-        return self.total_hours - self.done_hours
-
-
-@dataclass
-class RoleProgress:
-    """Progress toward one role: core modules weigh in, the rest are shown beside."""
-
-    role: Role
-    modules: list[ModuleProgress] = field(default_factory=list)
-
-    @property
-    def core_modules(self) -> list[ModuleProgress]:
-        return [m for m in self.modules if m.importance == RoleRequirement.Importance.CORE]
-
-    @property
-    def recommended_modules(self) -> list[ModuleProgress]:
-        return [m for m in self.modules if m.importance == RoleRequirement.Importance.RECOMMENDED]
-
-    @property
-    def optional_modules(self) -> list[ModuleProgress]:
-        return [m for m in self.modules if m.importance == RoleRequirement.Importance.OPTIONAL]
-
-    @property
-    def total_hours(self) -> int:
-        return sum(m.total_hours for m in self.core_modules)
-
-    @property
-    def done_hours(self) -> int:
-        return sum(m.done_hours for m in self.core_modules)
-
-    @property
-    def hours_left(self) -> int:
-        return self.total_hours - self.done_hours
-
-    @property
-    def readiness_percent(self) -> int:
-        return percent(self.done_hours, self.total_hours)
-
-    @property
-    def recommended_total_hours(self) -> int:
-        return sum(m.total_hours for m in self.recommended_modules)
-
-    @property
-    def recommended_done_hours(self) -> int:
-        return sum(m.done_hours for m in self.recommended_modules)
-
-    @property
-    def recommended_percent(self) -> int:
-        return percent(self.recommended_done_hours, self.recommended_total_hours)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The content figures progress is measured against: per active module its hours
-    and topic count, and per active role the modules it requires. Content-only, so it
-    is computed once per content version and cached (three queries on a miss)."""
-
-    modules: dict[int, Module]
-    module_hours: dict[int, tuple[int, int]]
-    requirements: dict[int, list[tuple[int, str]]]
-    roles: dict[int, Role]
-
-
-_catalogue_memo: dict[int, Catalogue] = {}
-
-
-def catalogue() -> Catalogue:
-    """The catalogue for the current content version. The unpickled copy is kept per
-    process too: it is read-only, and unpickling it on every request costs more than the
-    rest of a dashboard's Python."""
-    version = content_version()
-    memo = _catalogue_memo.get(version)
-    if memo is None:
-        memo = content_cached("progress-catalogue", _catalogue_build)
-        _catalogue_memo.clear()
-        _catalogue_memo[version] = memo
-    return memo
-
-
-def _catalogue_build() -> Catalogue:
-    modules = {m.pk: m for m in Module.objects.active()}
-    module_hours = {
-        row["module_id"]: (row["hours"], row["topics"])
-        for row in Topic.objects.active()
-        .values("module_id")
-        .annotate(hours=Sum("hours"), topics=Count("id"))
-        .order_by()
-    }
-    roles = {r.pk: r for r in Role.objects.active()}
-    requirements: dict[int, list[tuple[int, str]]] = {pk: [] for pk in roles}
-    for role_id, module_id, importance in RoleRequirement.objects.filter(
-        role__is_archived=False, module__is_archived=False
-    ).values_list("role_id", "module_id", "importance"):
-        requirements[role_id].append((module_id, importance))
-    return Catalogue(modules, module_hours, requirements, roles)
+def module_totals() -> dict[int, tuple[int, int]]:
+    """Per active module, (hours, number of active topics); content-only, cached per
+    content version (one query on a miss)."""
+    return content_cached(
+        "module-totals",
+        lambda: {
+            row["module_id"]: (row["hours"], row["topics"])
+            for row in Topic.objects.active()
+            .values("module_id")
+            .annotate(hours=Sum("hours"), topics=Count("id"))
+            .order_by()
+        },
+    )
 
 
 def done_by_module(user, module_ids=None) -> dict[int, tuple[int, int]]:
@@ -160,6 +61,14 @@ def done_by_module(user, module_ids=None) -> dict[int, tuple[int, int]]:
     return {row["topic__module_id"]: (row["hours"], row["topics"]) for row in rows}
 
 
+def topic_row(slug: str) -> Topic | None:
+    """An active topic as its row shows it (see `Topic.objects.for_rows()`), cached with
+    the content."""
+    return content_cached(
+        f"topic-row:{slug}", lambda: Topic.objects.active().filter(slug=slug).for_rows().first()
+    )
+
+
 def learner_marks(user, topics: list[Topic]) -> list[Topic]:
     """Topics from `Topic.objects.for_rows()`, each (and each of its prerequisites) marked
     with the learner's `user_state`, `has_note` and `is_complete`, and given the list of
@@ -180,74 +89,6 @@ def learner_marks(user, topics: list[Topic]) -> list[Topic]:
             item.is_complete = item.user_state in COMPLETE_STATES
         topic.open_prerequisites = [p for p in topic.active_prerequisites if not p.is_complete]
     return topics
-
-
-def role_progress(user, role: Role, done: dict | None = None) -> RoleProgress:
-    """Per-module hours for every module the role requires."""
-    content = catalogue()
-    requirements = content.requirements.get(role.pk, [])
-    if done is None:
-        done = done_by_module(user, [module_id for module_id, _ in requirements])
-    modules = []
-    for module_id, importance in requirements:
-        total_hours, topic_count = content.module_hours.get(module_id, (0, 0))
-        done_hours, done_count = done.get(module_id, (0, 0))
-        modules.append(
-            ModuleProgress(
-                module=content.modules[module_id],
-                importance=importance,
-                total_hours=total_hours,
-                done_hours=done_hours,
-                topic_count=topic_count,
-                done_count=done_count,
-            )
-        )
-    modules.sort(key=lambda m: (IMPORTANCE_RANK[m.importance], m.module.order, m.module.pk))
-    return RoleProgress(role=role, modules=modules)
-
-
-IMPORTANCE_RANK = {"core": 0, "recommended": 1, "optional": 2}
-
-
-@dataclass
-class RoleReadiness:
-    role: Role
-    total_hours: int
-    done_hours: int
-
-    @property
-    def readiness_percent(self) -> int:
-        return percent(self.done_hours, self.total_hours)
-
-    @property
-    def hours_left(self) -> int:
-        return self.total_hours - self.done_hours
-
-
-def readiness_by_role(user, done: dict | None = None) -> list[RoleReadiness]:
-    """Readiness toward every active role from the same topic states, nearest first.
-    Roles without core hours are left out. Sums per-module figures, never topics."""
-    content = catalogue()
-    done = done_by_module(user) if done is None else done
-    results = []
-    for role_id, requirements in content.requirements.items():
-        core = [module_id for module_id, importance in requirements if importance == "core"]
-        total = sum(content.module_hours.get(module_id, (0, 0))[0] for module_id in core)
-        if not total:
-            continue
-        done_hours = sum(done.get(module_id, (0, 0))[0] for module_id in core)
-        results.append(RoleReadiness(content.roles[role_id], total, done_hours))
-    results.sort(key=lambda r: (-r.readiness_percent, r.hours_left, r.role.order, r.role.pk))
-    return results
-
-
-def ready_on(hours_left: int, weekly_hours: int, today: date | None = None) -> date | None:
-    """The date a learner is ready at their weekly pace; None when already ready."""
-    if hours_left <= 0:
-        return None
-    today = today or timezone.localdate()
-    weeks = hours_left / max(weekly_hours, 1)
-    return today + timedelta(days=math.ceil(weeks * 7))
 
 
 CHART_HEIGHT = 120
@@ -331,27 +172,3 @@ def activity(user, today: date | None = None) -> Activity:
         if cursor < first_week and len(hours_by_week) <= ACTIVITY_WEEKS:
             hours_by_week = _done_hours_by_week(user)
     return Activity(weeks=weeks, streak_weeks=streak)
-
-
-@dataclass
-class Evidence:
-    module: Module
-    projects: list[PortfolioProject]
-
-
-def evidence(user, progress: RoleProgress) -> list[Evidence]:
-    """For each core module of the role, the learner's done projects that demonstrate it
-    (one query)."""
-    core_ids = [m.module.pk for m in progress.core_modules]
-    projects = (
-        PortfolioProject.objects.for_user(user)
-        .filter(status=PortfolioProject.Status.DONE, modules__in=core_ids)
-        .annotate(demonstrated_module_id=F("modules"))
-        .order_by("title", "pk")
-    )
-    by_module: dict[int, list[PortfolioProject]] = {pk: [] for pk in core_ids}
-    for project in projects:
-        by_module[project.demonstrated_module_id].append(project)
-    return [
-        Evidence(module=m.module, projects=by_module[m.module.pk]) for m in progress.core_modules
-    ]

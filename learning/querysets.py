@@ -2,19 +2,18 @@
 
 from django.db import models
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
+
+from common.search import search_queryset
 
 # Done, or skipped as already known: both count toward readiness.
 COMPLETE_STATES = ("done", "skipped")
@@ -23,6 +22,9 @@ COMPLETE_STATES = ("done", "skipped")
 class ModuleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_archived=False)
+
+    def search(self, query: str):
+        return search_queryset(self, query, ["title", "summary"])
 
     def with_topic_totals(self):
         """Annotate each module with its count and hours of active topics."""
@@ -37,6 +39,9 @@ class TopicQuerySet(models.QuerySet):
     def active(self):
         """Topics shown and counted: neither they nor their module are archived."""
         return self.filter(is_archived=False, module__is_archived=False)
+
+    def search(self, query: str):
+        return search_queryset(self, query, ["title", "description"])
 
     def for_rows(self):
         """Topics as topic rows show them: with their module and `active_prerequisites`,
@@ -90,36 +95,6 @@ class TopicQuerySet(models.QuerySet):
         )
         return self.annotate(prerequisites_met=~Exists(unmet))
 
-    def for_role(self, role, importances=("core", "recommended", "optional")):
-        """Active topics of the role's required modules, annotated with `importance_rank`."""
-        return (
-            self.active()
-            .filter(
-                module__requirements__role=role,
-                module__requirements__importance__in=importances,
-            )
-            .annotate(
-                importance_rank=Case(
-                    When(module__requirements__importance="core", then=Value(0)),
-                    When(module__requirements__importance="recommended", then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-
-    def next_up(self, user, role, limit=5):
-        """The next topics to learn for a role: not complete, prerequisites met,
-        core modules first, then in module and topic order."""
-        return (
-            self.for_role(role)
-            .with_user_state(user)
-            .with_prerequisites_met(user)
-            .filter(is_complete=False, prerequisites_met=True)
-            .select_related("module")
-            .order_by("importance_rank", "module__order", "module__id", "order", "id")[:limit]
-        )
-
 
 class TopicStateQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -132,6 +107,9 @@ class TopicStateQuerySet(models.QuerySet):
 class ProjectIdeaQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_archived=False)
+
+    def search(self, query: str):
+        return search_queryset(self, query, ["title", "summary", "description"])
 
 
 class PortfolioProjectQuerySet(models.QuerySet):

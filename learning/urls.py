@@ -12,10 +12,8 @@ urlpatterns = [
     path("projects/<slug:slug>/", views.project_detail, name="project-detail"),
     path("topics/<slug:topic>/state/", views.topic_state_update, name="topic-state"),
     path("topics/<slug:topic>/note/", views.topic_note_update, name="topic-note"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("portfolio/", views.portfolio_list, name="portfolio-list"),
     path("portfolio/new/", views.portfolio_create, name="portfolio-create"),
     path("portfolio/<int:pk>/edit/", views.portfolio_edit, name="portfolio-edit"),
     path("portfolio/<int:pk>/delete/", views.portfolio_delete, name="portfolio-delete"),
-    path("u/<slug:handle>/", views.public_progress, name="public-progress"),
 ]

@@ -1,61 +1,33 @@
-import hashlib
 from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
-from common.redirects import safe_next
-from careers.models import Role
 from common.cache import content_cached
-from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
 from common.fragments import lazy_context
+from common.redirects import safe_next
+from learning.forms import PortfolioProjectForm, TopicNoteForm, TopicStateForm
+from learning.hooks import role_hooks
 from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
-from learning.progress import (
-    activity,
-    catalogue,
-    done_by_module,
-    evidence,
-    learner_marks,
-    percent,
-    readiness_by_role,
-    ready_on,
-    role_progress,
-)
+from learning.progress import done_by_module, learner_marks, module_totals, percent, topic_row
 from learning.services import portfolio_project_save, topic_note_set, topic_state_set
 
 # Helpers
 
 
-def topic_row(slug: str) -> Topic | None:
-    """An active topic as its row shows it (see `Topic.objects.for_rows()`), cached with
-    the content."""
-    return content_cached(
-        f"topic-row:{slug}", lambda: Topic.objects.active().filter(slug=slug).for_rows().first()
-    )
-
-
 def summary_context(user, module):
     """The progress summary: this module's progress and readiness for the target role
-    (one query)."""
+    (one query over the learner's states)."""
     context = {"summary_module": module, "module_progress": None, "target_readiness": None}
     if not user.is_authenticated:
         return context
-    content = catalogue()
-    target = content.roles.get(user.target_role_id)
-    module_ids = [module.pk]
-    if target is not None:
-        module_ids += [module_id for module_id, _ in content.requirements.get(target.pk, [])]
-    done = done_by_module(user, module_ids)
-    total_hours, topic_count = content.module_hours.get(module.pk, (0, 0))
+    done = done_by_module(user, [module.pk, *role_hooks.target_module_ids(user)])
+    total_hours, topic_count = module_totals().get(module.pk, (0, 0))
     done_hours, done_count = done.get(module.pk, (0, 0))
     context["module_progress"] = {
         "total_hours": total_hours,
@@ -63,8 +35,7 @@ def summary_context(user, module):
         "topic_count": topic_count,
         "done_count": done_count,
     }
-    if target is not None:
-        context["target_readiness"] = role_progress(user, target, done)
+    context["target_readiness"] = role_hooks.target_readiness(user, done)
     return context
 
 
@@ -110,9 +81,7 @@ def module_detail(request, module):
         learner_marks(request.user, topics)
         return {
             "topics": topics,
-            "roles": list(
-                Role.objects.active().filter(requirements__module=module).order_by("order")
-            ),
+            "roles": role_hooks.roles_needing_module(module),
             "total_hours": sum(t.hours for t in topics),
             **summary_context(request.user, module),
         }
@@ -180,9 +149,10 @@ def topic_detail(request, module, topic):
 
 @require_GET
 def project_list(request):
-    ideas = ProjectIdea.objects.active().prefetch_related(
-        Prefetch("modules", queryset=Module.objects.active()),
-        Prefetch("roles", queryset=Role.objects.active()),
+    ideas = role_hooks.ideas_with_roles(
+        ProjectIdea.objects.active().prefetch_related(
+            Prefetch("modules", queryset=Module.objects.active())
+        )
     )
     return render(request, "learning/project_list.html", {"ideas": ideas, "nav": "projects"})
 
@@ -192,10 +162,10 @@ def project_detail(request, slug):
     idea = content_cached(
         f"project:{slug}",
         lambda: (
-            ProjectIdea.objects.active()
-            .prefetch_related(
-                Prefetch("modules", queryset=Module.objects.active()),
-                Prefetch("roles", queryset=Role.objects.active()),
+            role_hooks.ideas_with_roles(
+                ProjectIdea.objects.active().prefetch_related(
+                    Prefetch("modules", queryset=Module.objects.active())
+                )
             )
             .filter(slug=slug)
             .first()
@@ -204,68 +174,6 @@ def project_detail(request, slug):
     if idea is None:
         raise Http404("No such project idea.")
     return render(request, "learning/project_detail.html", {"idea": idea, "nav": "projects"})
-
-
-SEARCH_LIMIT = 20
-
-
-def _search(queryset, query, fields):
-    """Full-text search with ranking on PostgreSQL; a case-insensitive match elsewhere."""
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        weights = ["A", "B", "C", "D"]
-        vector = SearchVector(fields[0], weight="A", config="english")
-        for index, name in enumerate(fields[1:], start=1):
-            vector = vector + SearchVector(name, weight=weights[min(index, 3)], config="english")
-        search_query = SearchQuery(query, search_type="websearch", config="english")
-        return (
-            queryset.annotate(rank=SearchRank(vector, search_query))
-            .filter(Q(rank__gt=0) | Q(**{f"{fields[0]}__icontains": query}))
-            .order_by("-rank", fields[0])
-        )
-    condition = Q()
-    for word in query.split():
-        word_condition = Q()
-        for name in fields:
-            word_condition |= Q(**{f"{name}__icontains": word})
-        condition &= word_condition
-    return queryset.filter(condition).order_by(fields[0])
-
-
-def search_results(query: str) -> dict:
-    """Matches for a query across roles, modules, topics and project ideas (four queries)."""
-    results = {
-        "roles": _search(Role.objects.active(), query, ["title", "summary", "description"]),
-        "modules": _search(Module.objects.active(), query, ["title", "summary"]),
-        "topics": _search(
-            Topic.objects.active().select_related("module"), query, ["title", "description"]
-        ),
-        "projects": _search(
-            ProjectIdea.objects.active(), query, ["title", "summary", "description"]
-        ),
-    }
-    results = {kind: list(matches[:SEARCH_LIMIT]) for kind, matches in results.items()}
-    results["count"] = sum(len(matches) for matches in results.values())
-    return results
-
-
-@require_GET
-def search(request):
-    form = SearchForm(request.GET) if "q" in request.GET else None
-    results = None
-    if form is not None and form.is_valid():
-        query = form.cleaned_data["q"]
-        # Results depend on content alone, so they are cached per content version.
-        key = hashlib.blake2b(query.lower().encode(), digest_size=16).hexdigest()
-        results = content_cached(f"search:{key}", lambda: search_results(query))
-    status = 400 if form is not None and not form.is_valid() and request.GET.get("q") else 200
-    return render(
-        request,
-        "learning/search.html",
-        {"form": form, "results": results, "search_query": request.GET.get("q", "")[:100]},
-        status=status,
-    )
 
 
 # Topic progress
@@ -296,8 +204,6 @@ def topic_state_update(request, topic):
         return redirect(safe_next(request, topic.module.get_absolute_url()))
     _, changed = topic_state_set(user=request.user, topic=topic, state=form.cleaned_data["state"])
     if request.htmx:
-        if request.POST.get("view") == "dashboard":
-            return _dashboard_page(request, "learning/dashboard.html#dashboard-body")
         context = {
             "topic": learner_marks(request.user, [topic])[0],
             "next_url": safe_next(request, topic.module.get_absolute_url()),
@@ -337,62 +243,6 @@ def topic_note_update(request, topic):
         request, "Your note is saved." if topic_state.note else "Your note is cleared."
     )
     return redirect(topic.get_absolute_url() + "#note")
-
-
-# Dashboard
-
-
-DASHBOARD_VALUES = [
-    "role",
-    "closest_roles",
-    "activity",
-    "progress",
-    "next_topics",
-    "ready_on",
-    "evidence",
-]
-
-
-def dashboard_context(user: User) -> dict:
-    role = catalogue().roles.get(user.target_role_id)
-    done = done_by_module(user)
-    context = dict.fromkeys(DASHBOARD_VALUES)
-    context.update(
-        role=role,
-        closest_roles=readiness_by_role(user, done)[:5],
-        activity=activity(user),
-    )
-    if role is None:
-        return context
-    progress = role_progress(user, role, done)
-    next_topics = list(Topic.objects.next_up(user, role))
-    for topic in next_topics:
-        topic.open_prerequisites = []  # next-up topics have every prerequisite done
-    context.update(
-        progress=progress,
-        next_topics=next_topics,
-        ready_on=ready_on(progress.hours_left, user.weekly_hours),
-        evidence=evidence(user, progress),
-    )
-    return context
-
-
-def _dashboard_page(request, template):
-    """The dashboard, or its body, for the signed-in learner. It changes with their data,
-    the content and the date, which its fragment key names."""
-    context = {
-        "nav": "dashboard",
-        "next_url": reverse("learning:dashboard"),
-        "today": timezone.localdate(),
-        **lazy_context(lambda: dashboard_context(request.user), DASHBOARD_VALUES),
-    }
-    return render(request, template, context)
-
-
-@login_required
-@require_GET
-def dashboard(request):
-    return _dashboard_page(request, "learning/dashboard.html")
 
 
 # Portfolio
@@ -476,30 +326,4 @@ def portfolio_delete(request, pk):
         return redirect("learning:portfolio-list")
     return render(
         request, "learning/portfolio_confirm_delete.html", {"project": project, "nav": "portfolio"}
-    )
-
-
-# Public progress page
-
-
-@require_GET
-def public_progress(request, handle):
-    owner = (
-        User.objects.filter(public_handle__iexact=handle, is_progress_public=True, is_active=True)
-        .select_related("target_role")
-        .first()
-    )
-    if owner is None:
-        raise Http404("No public progress page here.")
-    role = owner.target_role if owner.target_role and not owner.target_role.is_archived else None
-    progress = role_progress(owner, role) if role else None
-    projects = (
-        PortfolioProject.objects.for_user(owner)
-        .filter(status=PortfolioProject.Status.DONE)
-        .prefetch_related(Prefetch("modules", queryset=Module.objects.active()))
-    )
-    return render(
-        request,
-        "learning/public_progress.html",
-        {"owner": owner, "role": role, "progress": progress, "projects": projects},
     )

@@ -35,10 +35,10 @@ LEARNER_PAGES = ["dashboard", "portfolio-list", "portfolio-create", "public-prog
 
 def learner_urls(learner):
     return {
-        "dashboard": reverse("learning:dashboard"),
+        "dashboard": reverse("careers:dashboard"),
         "portfolio-list": reverse("learning:portfolio-list"),
         "portfolio-create": reverse("learning:portfolio-create"),
-        "public-progress": reverse("learning:public-progress", args=[learner.public_handle]),
+        "public-progress": reverse("public-progress", args=[learner.public_handle]),
     }
 
 

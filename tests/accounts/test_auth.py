@@ -35,7 +35,7 @@ def test_signup_creates_account_signs_in_and_redirects_to_dashboard(client):
     response = client.post(reverse("accounts:signup"), signup_data(email="New@Example.COM"))
 
     assert response.status_code == 302
-    assert response.url == reverse("learning:dashboard")
+    assert response.url == reverse("careers:dashboard")
     user = User.objects.get()
     assert user.email == "new@example.com"
     assert user.check_password(STRONG_PASSWORD)
@@ -57,7 +57,7 @@ def test_signup_ignores_next_pointing_to_another_site(client):
         reverse("accounts:signup"), {**signup_data(), "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("learning:dashboard")
+    assert response.url == reverse("careers:dashboard")
 
 
 @pytest.mark.parametrize("email", ["ada@example.com", "ADA@Example.com", " Ada@example.COM "])
@@ -163,7 +163,7 @@ def test_login_ignores_next_pointing_to_another_site(client, learner, password):
         {"username": learner.email, "password": password, "next": "https://evil.example/"},
     )
 
-    assert response.url == reverse("learning:dashboard")
+    assert response.url == reverse("careers:dashboard")
 
 
 def test_login_with_wrong_password_shows_error_and_does_not_sign_in(client, learner):
@@ -286,4 +286,4 @@ def test_password_change_refuses_a_wrong_current_password(learner_client, learne
 def test_signed_in_visitor_to_signup_is_sent_to_dashboard(learner_client):
     response = learner_client.get(reverse("accounts:signup"))
 
-    assert response.url == reverse("learning:dashboard")
+    assert response.url == reverse("careers:dashboard")

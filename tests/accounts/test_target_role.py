@@ -147,7 +147,7 @@ def test_target_role_post_with_empty_role_clears_the_target(learner_client, lear
 
     response = learner_client.post(reverse("accounts:target-role"), {"role": ""})
 
-    assert response.url == reverse("learning:dashboard")
+    assert response.url == reverse("careers:dashboard")
     learner.refresh_from_db()
     assert learner.target_role is None
     assert TargetRoleChange.objects.filter(user=learner).count() == 2

@@ -315,7 +315,7 @@ def test_the_csrf_placeholder_never_reaches_a_response(client, learner, learner_
     for _ in range(2):  # stored, then served from the store
         for url in urls:
             assert CSRF_PLACEHOLDER not in page(client, url)
-        for url in [*urls, reverse("learning:dashboard"), reverse("learning:portfolio-list")]:
+        for url in [*urls, reverse("careers:dashboard"), reverse("learning:portfolio-list")]:
             assert CSRF_PLACEHOLDER not in page(learner_client, url)
         for view in ["", "dashboard"]:
             response = learner_client.post(
@@ -337,14 +337,14 @@ def test_a_ticked_topic_shows_on_the_module_page_and_dashboard_viewed_before(
     topic = path.topics[0]
     module_url = path.module.get_absolute_url()
     assert row_state(page(learner_client, module_url), topic) == "not_started"
-    assert readiness(page(learner_client, reverse("learning:dashboard"))) == 0
+    assert readiness(page(learner_client, reverse("careers:dashboard"))) == 0
 
     topic_state_set(user=learner, topic=topic, state="done")
 
     module_html = page(learner_client, module_url)
     assert row_state(module_html, topic) == "done"
     assert 'data-testid="target-readiness">50%' in module_html
-    assert readiness(page(learner_client, reverse("learning:dashboard"))) == 50
+    assert readiness(page(learner_client, reverse("careers:dashboard"))) == 50
 
 
 def test_a_note_shows_on_the_topic_page_viewed_before(learner_client, learner):
@@ -360,7 +360,7 @@ def test_a_new_portfolio_project_shows_on_the_portfolio_and_dashboard_viewed_bef
     learner_client, learner, path
 ):
     portfolio_url = reverse("learning:portfolio-list")
-    dashboard_url = reverse("learning:dashboard")
+    dashboard_url = reverse("careers:dashboard")
     card = '<h2 class="h3">Prompt library</h2>'
     assert card not in page(learner_client, portfolio_url)
     assert "Prompt library" not in page(learner_client, dashboard_url)
@@ -384,7 +384,7 @@ def test_a_deleted_portfolio_project_leaves_the_portfolio_and_dashboard_viewed_b
         user=learner, title="Prompt library", status="done", modules=[path.module]
     )
     portfolio_url = reverse("learning:portfolio-list")
-    dashboard_url = reverse("learning:dashboard")
+    dashboard_url = reverse("careers:dashboard")
     card = '<h2 class="h3">Prompt library</h2>'
     assert card in page(learner_client, portfolio_url)
     assert "Prompt library" in page(learner_client, dashboard_url)
@@ -401,37 +401,37 @@ def test_a_project_linked_to_a_module_later_shows_as_evidence_on_the_dashboard(
     learner_client, learner, path
 ):
     project = PortfolioProjectFactory(user=learner, title="Prompt library", status="done")
-    assert "Prompt library" not in page(learner_client, reverse("learning:dashboard"))
+    assert "Prompt library" not in page(learner_client, reverse("careers:dashboard"))
 
     project.modules.add(path.module)
 
-    assert "Prompt library" in page(learner_client, reverse("learning:dashboard"))
+    assert "Prompt library" in page(learner_client, reverse("careers:dashboard"))
 
 
 def test_a_project_linked_from_the_modules_side_shows_as_evidence_on_the_dashboard(
     learner_client, learner, path
 ):
     project = PortfolioProjectFactory(user=learner, title="Prompt library", status="done")
-    assert "Prompt library" not in page(learner_client, reverse("learning:dashboard"))
+    assert "Prompt library" not in page(learner_client, reverse("careers:dashboard"))
 
     path.module.portfolio_projects.add(project)
 
-    assert "Prompt library" in page(learner_client, reverse("learning:dashboard"))
+    assert "Prompt library" in page(learner_client, reverse("careers:dashboard"))
     path.module.portfolio_projects.remove(project)
-    assert "Prompt library" not in page(learner_client, reverse("learning:dashboard"))
+    assert "Prompt library" not in page(learner_client, reverse("careers:dashboard"))
     path.module.portfolio_projects.add(project)
-    assert "Prompt library" in page(learner_client, reverse("learning:dashboard"))
+    assert "Prompt library" in page(learner_client, reverse("careers:dashboard"))
 
     path.module.portfolio_projects.clear()
 
-    assert "Prompt library" not in page(learner_client, reverse("learning:dashboard"))
+    assert "Prompt library" not in page(learner_client, reverse("careers:dashboard"))
 
 
 def test_a_target_role_changed_in_settings_shows_on_the_dashboard_and_role_pages(
     learner_client, learner, path
 ):
     new_role = RoleFactory(title="Evaluation Engineer")
-    dashboard_url = reverse("learning:dashboard")
+    dashboard_url = reverse("careers:dashboard")
     old_url, new_url = path.role.get_absolute_url(), new_role.get_absolute_url()
     assert "Target role: <a" in page(learner_client, dashboard_url)
     assert "This is your target role" in page(learner_client, old_url)
@@ -457,7 +457,7 @@ def test_an_imported_export_file_shows_on_pages_viewed_before(learner_client, le
     TopicState.objects.filter(user=learner).delete()
     module_url = path.module.get_absolute_url()
     assert row_state(page(learner_client, module_url), topic) == "not_started"
-    assert readiness(page(learner_client, reverse("learning:dashboard"))) == 0
+    assert readiness(page(learner_client, reverse("careers:dashboard"))) == 0
 
     response = learner_client.post(
         reverse("accounts:import"),
@@ -472,7 +472,7 @@ def test_an_imported_export_file_shows_on_pages_viewed_before(learner_client, le
 
     assert response.status_code == 302
     assert row_state(page(learner_client, module_url), topic) == "done"
-    assert readiness(page(learner_client, reverse("learning:dashboard"))) == 50
+    assert readiness(page(learner_client, reverse("careers:dashboard"))) == 50
 
 
 def test_a_content_edit_shows_on_the_module_page_viewed_before(learner_client, path):
@@ -503,7 +503,7 @@ def test_a_learners_stored_pages_are_never_shown_to_another_learner(
     other_learner.target_role = path.role
     other_learner.save()
     module_url = path.module.get_absolute_url()
-    dashboard_url = reverse("learning:dashboard")
+    dashboard_url = reverse("careers:dashboard")
     assert row_state(page(learner_client, module_url), topic) == "done"
     assert readiness(page(learner_client, dashboard_url)) == 50
     assert "You are 50% ready" in page(learner_client, reverse("careers:role-list"))
@@ -543,9 +543,9 @@ def test_a_learners_stored_pages_are_never_shown_to_a_visitor(learner_client, le
 def test_a_dashboard_viewed_the_next_day_is_rendered_again(learner_client, path):
     # 20 hours left at 5 hours a week: four weeks from today.
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 3, 2)):
-        first_day = page(learner_client, reverse("learning:dashboard"))
+        first_day = page(learner_client, reverse("careers:dashboard"))
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 3, 3)):
-        next_day = page(learner_client, reverse("learning:dashboard"))
+        next_day = page(learner_client, reverse("careers:dashboard"))
 
     assert "ready by <strong>30 March 2026</strong>" in first_day
     assert "ready by <strong>31 March 2026</strong>" in next_day
@@ -572,7 +572,7 @@ def test_a_stored_dashboard_takes_fewer_queries(
     learner_client, learner, path, django_assert_num_queries
 ):
     topic_state_set(user=learner, topic=path.topics[0], state="done")
-    url = reverse("learning:dashboard")
+    url = reverse("careers:dashboard")
     first = count_queries(learner_client, url)
 
     with django_assert_num_queries(stored_page_queries()):

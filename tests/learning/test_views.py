@@ -2,7 +2,6 @@ import pytest
 from django.urls import reverse
 
 from learning.models import TopicState, TopicStateChange
-from tests.careers.factories import RoleFactory, RoleRequirementFactory
 from tests.learning.factories import (
     ModuleFactory,
     PortfolioProjectFactory,
@@ -82,50 +81,6 @@ def test_project_idea_page_offers_to_add_to_portfolio(client):
     idea = ProjectIdeaFactory()
     html = client.get(idea.get_absolute_url()).content.decode()
     assert f"{reverse('learning:portfolio-create')}?idea={idea.slug}" in html
-
-
-# Search
-
-
-def test_search_finds_roles_modules_topics_and_ideas(client):
-    RoleFactory(title="Diffusion Artist")
-    ModuleFactory(title="Diffusion models")
-    TopicFactory(title="Denoising diffusion")
-    ProjectIdeaFactory(title="Diffusion image generator")
-    TopicFactory(title="Unrelated")
-    response = client.get(reverse("search"), {"q": "diffusion"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    for title in [
-        "Diffusion Artist",
-        "Diffusion models",
-        "Denoising diffusion",
-        "Diffusion image generator",
-    ]:
-        assert title in html
-    assert "Unrelated" not in html
-
-
-def test_search_is_case_insensitive(client):
-    TopicFactory(title="Retrieval-augmented generation")
-    html = client.get(reverse("search"), {"q": "RETRIEVAL"}).content.decode()
-    assert "Retrieval-augmented generation" in html
-
-
-def test_empty_and_overlong_queries_get_friendly_messages(client):
-    empty = client.get(reverse("search"), {"q": "   "})
-    assert empty.status_code == 400
-    assert "Type a word or two" in empty.content.decode()
-    overlong = client.get(reverse("search"), {"q": "x" * 500})
-    assert overlong.status_code == 400
-    assert "too long" in overlong.content.decode()
-    assert client.get(reverse("search")).status_code == 200
-
-
-def test_search_ignores_archived_content(client):
-    TopicFactory(title="Retired diffusion topic", is_archived=True)
-    html = client.get(reverse("search"), {"q": "retired"}).content.decode()
-    assert "Retired diffusion topic" not in html
 
 
 # Topic state
@@ -243,49 +198,6 @@ def test_overlong_note_is_refused_and_keeps_the_old_one(learner_client, learner)
     assert TopicState.objects.get(user=learner, topic=topic).note == "keep me"
 
 
-# Dashboard
-
-
-def test_dashboard_without_target_prompts_to_choose(learner_client):
-    html = learner_client.get(reverse("learning:dashboard")).content.decode()
-    assert "Choose a target role" in html
-
-
-def test_new_learner_sees_zero_and_where_to_start(learner_client, learner):
-    role = RoleFactory()
-    module = ModuleFactory()
-    RoleRequirementFactory(role=role, module=module)
-    first = TopicFactory(module=module, title="Where to start")
-    learner.target_role = role
-    learner.save()
-    html = learner_client.get(reverse("learning:dashboard")).content.decode()
-    assert 'data-testid="readiness">0%' in html
-    assert first.title in html
-
-
-def test_dashboard_requires_sign_in(client):
-    response = client.get(reverse("learning:dashboard"))
-    assert response.status_code == 302 and reverse("accounts:login") in response.url
-
-
-def test_dashboard_htmx_tick_returns_the_dashboard_body(learner_client, learner):
-    role = RoleFactory()
-    module = ModuleFactory()
-    RoleRequirementFactory(role=role, module=module)
-    topic = TopicFactory(module=module, hours=10)
-    TopicFactory(module=module, hours=10)
-    learner.target_role = role
-    learner.save()
-    response = learner_client.post(
-        reverse("learning:topic-state", args=[topic.slug]),
-        {"state": "done", "view": "dashboard"},
-        headers={"HX-Request": "true"},
-    )
-    html = response.content.decode()
-    assert html.lstrip().startswith('<div id="dashboard-body"')
-    assert 'data-testid="readiness">50%' in html
-
-
 # Portfolio
 
 
@@ -357,32 +269,3 @@ def test_portfolio_pages_require_sign_in(client):
     for url in [reverse("learning:portfolio-list"), reverse("learning:portfolio-create")]:
         response = client.get(url)
         assert response.status_code == 302 and reverse("accounts:login") in response.url
-
-
-# Public progress page
-
-
-def test_public_page_shows_only_when_opted_in(client, learner):
-    learner.public_handle = "ada"
-    learner.save()
-    url = reverse("learning:public-progress", args=["ada"])
-    assert client.get(url).status_code == 404
-    learner.is_progress_public = True
-    learner.save()
-    response = client.get(url)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert learner.email not in html
-
-
-def test_public_page_never_shows_notes_or_unfinished_projects(client, learner):
-    learner.public_handle = "ada"
-    learner.is_progress_public = True
-    learner.save()
-    TopicStateFactory(user=learner, note="secret note text")
-    PortfolioProjectFactory(user=learner, title="Half-built thing", status="in_progress")
-    PortfolioProjectFactory(user=learner, title="Finished thing", status="done")
-    html = client.get(reverse("learning:public-progress", args=["ada"])).content.decode()
-    assert "secret note text" not in html
-    assert "Half-built thing" not in html
-    assert "Finished thing" in html

@@ -3,8 +3,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from careers.readiness import evidence, next_up, readiness_by_role, ready_on, role_progress
 from learning.models import TopicState
-from learning.progress import activity, evidence, readiness_by_role, ready_on, role_progress
+from learning.progress import activity
 from learning.services import topic_state_set
 from tests.careers.factories import RoleFactory, RoleRequirementFactory
 from tests.learning.factories import (
@@ -97,31 +98,28 @@ def test_closest_roles_are_ranked_by_readiness(learner, role_with_modules):
 
 
 def test_next_up_orders_core_first_and_needs_prerequisites_done(learner, role_with_modules):
-    from learning.models import Topic
 
     role, short, long, extra = role_with_modules
-    assert list(Topic.objects.next_up(learner, role)) == [short, extra]
+    assert list(next_up(learner, role)) == [short, extra]
     topic_state_set(user=learner, topic=short, state="done")
-    assert list(Topic.objects.next_up(learner, role)) == [long, extra]
+    assert list(next_up(learner, role)) == [long, extra]
 
 
 def test_next_up_ignores_archived_prerequisites(learner, role_with_modules):
-    from learning.models import Topic
 
     role, short, long, extra = role_with_modules
     short.is_archived = True
     short.save()
-    assert list(Topic.objects.next_up(learner, role)) == [long, extra]
+    assert list(next_up(learner, role)) == [long, extra]
 
 
 def test_next_up_is_limited_to_five(learner):
-    from learning.models import Topic
 
     role = RoleFactory()
     module = ModuleFactory()
     RoleRequirementFactory(role=role, module=module, importance="core")
     topics = [TopicFactory(module=module, order=i) for i in range(8)]
-    assert list(Topic.objects.next_up(learner, role)) == topics[:5]
+    assert list(next_up(learner, role)) == topics[:5]
 
 
 def test_ready_on_divides_hours_left_by_weekly_hours():
