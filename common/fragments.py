@@ -10,6 +10,7 @@ characters stored; the least recently used fragments go first.
 import datetime
 import hashlib
 import operator
+import secrets
 import threading
 from collections import OrderedDict
 from functools import partial
@@ -17,10 +18,14 @@ from functools import partial
 from django.conf import settings
 from django.db.models import Model
 from django.utils.functional import LazyObject, SimpleLazyObject, empty
+from django.utils.safestring import mark_safe
 
 # Forms inside a fragment carry this instead of the CSRF token, which belongs to one
-# browser; the real token is put in when the fragment is served.
-CSRF_PLACEHOLDER = "csrf-token-placeholder-8c1f0a6e"
+# browser; the real token is put in when the fragment is served. User text can never
+# produce it: it is secret to the process (fragments are too), and it starts with "<",
+# which escaping turns into "&lt;" in anything a user typed (and the Markdown sanitiser
+# drops comments). It is safe HTML, so `{% csrf_token %}` writes it as it is.
+CSRF_PLACEHOLDER = mark_safe(f"<!--csrf-{secrets.token_hex(16)}-->")
 
 
 class FragmentCache:

@@ -4,8 +4,10 @@ form carries, and that a page viewed before any change shows the change afterwar
 import datetime as dt
 import json
 import re
+from html import escape
 from types import SimpleNamespace
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -580,3 +582,21 @@ def test_a_stored_dashboard_takes_fewer_queries(
 
     assert first > 2
     assert readiness(html) == 50
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["csrf-token-placeholder-8c1f0a6e", "<!--csrf-", str(CSRF_PLACEHOLDER)[4:-3]],
+)
+def test_user_text_never_becomes_the_visitors_csrf_token(learner_client, text):
+    # The old fixed placeholder, and anything a visitor could type, stays their text.
+    html = page(learner_client, reverse("search") + "?" + urlencode({"q": text}))
+    search_boxes = re.findall(r'<input[^>]*name="q"[^>]*value="([^"]*)"', html)
+    assert search_boxes and all(value == escape(text) for value in search_boxes)
+    assert CSRF_PLACEHOLDER not in html
+
+
+def test_the_placeholder_is_secret_and_cannot_come_from_escaped_text():
+    assert CSRF_PLACEHOLDER.startswith("<!--csrf-") and len(CSRF_PLACEHOLDER) >= 40
+    assert CSRF_PLACEHOLDER != "csrf-token-placeholder-8c1f0a6e"
+    assert CSRF_PLACEHOLDER not in escape(str(CSRF_PLACEHOLDER))
