@@ -8,8 +8,9 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.data_file.export import user_export
+from accounts.data_file.import_ import user_import
 from accounts.models import TargetRoleChange, User
-from accounts.services import user_export, user_import
 from learning.models import PortfolioProject, TopicState, TopicStateChange
 from tests.careers.factories import RoleFactory
 

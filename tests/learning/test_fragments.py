@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from accounts.services import user_export
+from accounts.data_file.export import user_export
 from learning.cache import content_version, page_versions
 from learning.fragments import CSRF_PLACEHOLDER, FragmentCache, fragment_key, fragments
 from learning.models import Module, Topic, TopicState
