@@ -125,20 +125,12 @@ def _apply(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> Imp
         result.profile_updated = True
 
     # Target role history, then the target itself.
-    have = set(
-        TargetRoleChange.objects.filter(user=user).values_list("role_id", "role_title", "chosen_at")
+    result.history_added = _log_extend(
+        TargetRoleChange,
+        user=user,
+        fields=("role_id", "role_title", "chosen_at"),
+        rows=[(role_ids.get(r.role), r.role_title, r.chosen_at) for r in file.target_role_history],
     )
-    new_history = []
-    for row in file.target_role_history:
-        key = (role_ids.get(row.role), row.role_title, row.chosen_at)
-        if key not in have:
-            have.add(key)
-            new_history.append(
-                TargetRoleChange(user=user, role_id=key[0], role_title=key[1], chosen_at=key[2])
-            )
-    TargetRoleChange.objects.bulk_create(new_history)
-    result.history_added = len(new_history)
-
     target_id = role_ids.get(file.profile.target_role)
     if user.target_role_id != target_id:
         latest = TargetRoleChange.objects.filter(user=user).order_by("-chosen_at", "-id").first()
@@ -172,23 +164,25 @@ def _apply(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> Imp
     TopicState.objects.bulk_update(to_update, [*TOPIC_STATE_FIELDS, "updated_at"])
     result.topic_states_saved = len(to_create) + len(to_update)
 
-    # Topic state changes: an append-only log, so add only what is not there yet.
-    have = set(
-        TopicStateChange.objects.filter(user=user).values_list("topic_id", "state", "changed_at")
+    result.state_changes_added = _log_extend(
+        TopicStateChange,
+        user=user,
+        fields=("topic_id", "state", "changed_at"),
+        rows=[(topic_ids[r.topic], r.state, r.changed_at) for r in file.topic_state_changes],
     )
-    new_changes = []
-    for row in file.topic_state_changes:
-        key = (topic_ids[row.topic], row.state, row.changed_at)
-        if key not in have:
-            have.add(key)
-            new_changes.append(
-                TopicStateChange(user=user, topic_id=key[0], state=key[1], changed_at=key[2])
-            )
-    TopicStateChange.objects.bulk_create(new_changes)
-    result.state_changes_added = len(new_changes)
-
     result.projects_added = _projects_add(user=user, file=file, ids=ids)
     return result
+
+
+def _log_extend(model, *, user: User, fields: tuple[str, ...], rows: list[tuple]) -> int:
+    """Add to the user's append-only log `model` the `rows` (values of `fields`) it does
+    not hold yet. Returns how many were added."""
+    have = set(model.objects.filter(user=user).values_list(*fields))
+    new = [row for row in dict.fromkeys(rows) if row not in have]
+    model.objects.bulk_create(
+        model(user=user, **dict(zip(fields, row, strict=True))) for row in new
+    )
+    return len(new)
 
 
 def _projects_add(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> int:

@@ -17,6 +17,7 @@ MESSAGES = {
     "model_type": "must be an object with fields",
     "list_type": "must be a list",
     "string_type": "must be text",
+    "string_unicode": "must be valid Unicode text",  # a lone surrogate, say
     "string_too_long": "is longer than {max_length} characters",
     "string_too_short": "must not be empty",
     "string_pattern_mismatch": "must not contain null characters",  # schema.WITHOUT_NULL

@@ -70,8 +70,9 @@ def text(model: type[models.Model], name: str, *also) -> type[str]:
 
 
 def _slugs(value: object) -> list[str]:
+    # Module slugs are ASCII, which also keeps out a lone surrogate the database refuses.
     if not isinstance(value, list) or not all(
-        isinstance(item, str) and item and "\x00" not in item for item in value
+        isinstance(item, str) and item and item.isascii() and "\x00" not in item for item in value
     ):
         raise problem("slug_list")
     if len(set(value)) != len(value):

@@ -323,6 +323,16 @@ TAMPERED = {
         "before\u0000after",
         "topic_states #1, note: must not contain null characters",
     ),
+    "lone surrogate in text": (
+        ("topic_states", 0, "note"),
+        "before\ud800after",
+        "topic_states #1, note: must be valid Unicode text",
+    ),
+    "lone surrogate in a slug": (
+        ("portfolio_projects", 0, "modules"),
+        ["\ud800"],
+        "portfolio_projects #1, modules: must be a list of slugs",
+    ),
     "impossible date": (
         ("portfolio_projects", 0, "started_on"),
         "2025-13-01",
