@@ -73,24 +73,22 @@ def worded(errors: list[dict]) -> list[str]:
         return [NOT_AN_EXPORT]
     if ("version",) in first_steps:
         return [UNKNOWN_VERSION]
-    problems: list[str | tuple] = []
-    # Fields missing from a record, or not expected in it, are listed in one line.
-    fields: dict[tuple, list[str]] = {}
+    # Each problem, and the fields it lists when it is a record's missing or unexpected
+    # fields: those are said in one line per record.
+    problems: dict[str | tuple, list[str]] = {}
     for error in errors:
         loc, kind, context = error["loc"], error["type"], dict(error.get("ctx", {}))
         if kind.endswith("_type") and error.get("input", ...) is None:
             kind = "required"
         if kind in ("missing", "extra_forbidden"):
-            if (loc[:-1], kind) not in fields:
-                problems.append((loc[:-1], kind))
-            fields.setdefault((loc[:-1], kind), []).append(str(loc[-1]))
+            problems.setdefault((loc[:-1], kind), []).append(names([str(loc[-1])]))
             continue
         if "expected" in context:  # "'a', 'b' or 'c'" -> "a, b, c"
             context["expected"] = context["expected"].replace("'", "").replace(" or ", ", ")
-        problems.append(f"{where(loc)}: {MESSAGES.get(kind, 'is not valid').format(**context)}.")
+        problems[f"{where(loc)}: {MESSAGES.get(kind, 'is not valid').format(**context)}."] = []
     return [
-        problem if isinstance(problem, str) else _fields_listed(*problem, fields[problem])
-        for problem in problems
+        _fields_listed(*problem, fields) if fields else problem
+        for problem, fields in problems.items()
     ]
 
 
