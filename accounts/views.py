@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.data_file.export import user_export
+from accounts.data_file.import_ import user_import
 from accounts.forms import (
     AccountDeleteForm,
     ImportForm,
@@ -26,13 +28,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import User
-from accounts.services import (
-    target_role_set,
-    user_delete,
-    user_export,
-    user_import,
-    user_settings_save,
-)
+from accounts.services import target_role_set, user_delete, user_settings_save
 from accounts.throttling import rate_limit_exceeded, too_many_attempts
 from careers.models import Role
 from careers.readiness import role_progress

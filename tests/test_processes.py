@@ -42,10 +42,10 @@ for slug, title in [("prompt-engineer", "Prompt Engineer"), ("data-scientist", "
     role = Role.objects.create(title=title, slug=slug, summary="A role.", description="A role.",
                                focus="engineering", seniority="entry")
     RoleRequirement.objects.create(role=role, module=module, importance="core")
-user = User.objects.create_user(email="learner@example.com", password="%s",
+user = User.objects.create_user(email="learner@example.com", password=PASSWORD,
                                 target_role=Role.objects.get(slug="prompt-engineer"))
 PortfolioProject.objects.create(user=user, title="Chatbot for a library", status="planned")
-""" % PASSWORD
+"""
 
 
 def _postgres_url() -> str | None:
@@ -135,13 +135,11 @@ def site(request, tmp_path):
     database.create()
     try:
         _manage(env, "migrate", "--noinput")
-        _manage(env, "shell", stdin=SEED)
+        _manage(env, "shell", stdin=f"PASSWORD = {PASSWORD!r}\n{SEED}")
         with ExitStack() as stack:
             running = [
                 stack.enter_context(
-                    Gunicorn(
-                        env=env, cwd=ROOT, log_path=tmp_path / f"gunicorn-{i}.log", workers=w
-                    )
+                    Gunicorn(env=env, cwd=ROOT, log_path=tmp_path / f"gunicorn-{i}.log", workers=w)
                 )
                 for i, w in enumerate(servers)
             ]
@@ -167,9 +165,7 @@ def test_a_tick_shows_at_once_on_every_process(site):
     browser, _ = site
     assert {readiness(html) for html in browser.reloads("/dashboard/")} == {"0"}
 
-    browser.post(
-        "/topics/first-steps/state/", {"state": "done"}, form_page="/learn/foundations/"
-    )
+    browser.post("/topics/first-steps/state/", {"state": "done"}, form_page="/learn/foundations/")
 
     assert {readiness(html) for html in browser.reloads("/dashboard/")} == {"50"}
 

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from accounts.data_file.export import user_export
 from accounts.models import TargetRoleChange, User
-from accounts.services import user_export
 from learning.models import PortfolioProject, TopicState, TopicStateChange
 from tests.accounts.factories import TargetRoleChangeFactory
 from tests.careers.factories import RoleFactory

@@ -5,8 +5,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from accounts.data_file.export import user_export
 from accounts.models import TargetRoleChange, User
-from accounts.services import user_export
 from learning.models import PortfolioProject, TopicState, TopicStateChange
 
 pytestmark = pytest.mark.django_db

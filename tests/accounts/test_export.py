@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import user_export
+from accounts.data_file.export import user_export
 from tests.learning.factories import TopicFactory, TopicStateFactory
 
 pytestmark = pytest.mark.django_db

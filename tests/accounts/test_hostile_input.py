@@ -9,8 +9,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.data_file.export import user_export
 from accounts.models import User
-from accounts.services import user_export
 
 pytestmark = pytest.mark.django_db
 

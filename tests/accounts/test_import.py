@@ -8,8 +8,9 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.data_file.export import user_export
+from accounts.data_file.import_ import user_import
 from accounts.models import TargetRoleChange, User
-from accounts.services import user_export, user_import
 from learning.models import PortfolioProject, TopicState, TopicStateChange
 from tests.careers.factories import RoleFactory
 
@@ -321,6 +322,16 @@ TAMPERED = {
         ("topic_states", 0, "note"),
         "before\u0000after",
         "topic_states #1, note: must not contain null characters",
+    ),
+    "lone surrogate in text": (
+        ("topic_states", 0, "note"),
+        "before\ud800after",
+        "topic_states #1, note: must be valid Unicode text",
+    ),
+    "lone surrogate in a slug": (
+        ("portfolio_projects", 0, "modules"),
+        ["\ud800"],
+        "portfolio_projects #1, modules: must be a list of slugs",
     ),
     "impossible date": (
         ("portfolio_projects", 0, "started_on"),

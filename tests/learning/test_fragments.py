@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from accounts.services import user_export
+from accounts.data_file.export import user_export
 from common.cache import content_version, page_versions
 from common.fragments import CSRF_PLACEHOLDER, FragmentCache, fragment_key, fragments
 from learning.models import Module, Topic, TopicState
