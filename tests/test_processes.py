@@ -134,6 +134,7 @@ def site(request, tmp_path):
         env, servers = _site_env(database, tmp_path, redis=False), [2]
     database.create()
     try:
+        _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         _manage(env, "migrate", "--noinput")
         _manage(env, "shell", stdin=f"PASSWORD = {PASSWORD!r}\n{SEED}")
         with ExitStack() as stack:
