@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.admin_forms import TopicAdminForm
-from learning.content_pack import content_cache_bump_if_available
+from learning.cache import content_cache_bump
 from learning.models import (
     Module,
     PortfolioProject,
@@ -21,14 +21,14 @@ from learning.models import (
 @admin.action(description="Archive selected", permissions=["change"])
 def archive_selected(modeladmin, request, queryset):
     count = queryset.filter(is_archived=False).update(is_archived=True, updated_at=timezone.now())
-    content_cache_bump_if_available()
+    content_cache_bump()
     modeladmin.message_user(request, f"Archived {count} {_name(queryset.model, count)}.")
 
 
 @admin.action(description="Restore selected", permissions=["change"])
 def restore_selected(modeladmin, request, queryset):
     count = queryset.filter(is_archived=True).update(is_archived=False, updated_at=timezone.now())
-    content_cache_bump_if_available()
+    content_cache_bump()
     modeladmin.message_user(request, f"Restored {count} {_name(queryset.model, count)}.")
 
 
@@ -42,15 +42,15 @@ class ContentAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        content_cache_bump_if_available()
+        content_cache_bump()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        content_cache_bump_if_available()
+        content_cache_bump()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        content_cache_bump_if_available()
+        content_cache_bump()
 
 
 class ArchivedNotDeletedAdmin(ContentAdmin):
