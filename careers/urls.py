@@ -7,4 +7,5 @@ app_name = "careers"
 urlpatterns = [
     path("roles/", views.role_list, name="role-list"),
     path("roles/<slug:slug>/", views.role_detail, name="role-detail"),
+    path("changes/", views.change_list, name="change-list"),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from careers.filters import RoleFilterForm
-from careers.models import Role
+from careers.models import ContentVersion, Role
 from learning.cache import content_cached
 from learning.fragments import lazy_context
 from learning.models import Module, ProjectIdea, Topic
@@ -90,3 +90,10 @@ def role_detail(request, slug):
         **lazy_context(page, ["role", "project_ideas", "progress"]),
     }
     return render(request, "careers/role_detail.html", context)
+
+
+@require_GET
+def change_list(request):
+    """What changed in the content, newest first."""
+    versions = ContentVersion.objects.all()[:50]
+    return render(request, "careers/change_list.html", {"versions": versions})

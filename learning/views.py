@@ -18,7 +18,14 @@ from careers.models import Role
 from learning.cache import content_cached
 from learning.forms import PortfolioProjectForm, SearchForm, TopicNoteForm, TopicStateForm
 from learning.fragments import lazy_context
-from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
+from learning.models import (
+    Module,
+    ModuleRedirect,
+    PortfolioProject,
+    ProjectIdea,
+    Topic,
+    TopicState,
+)
 from learning.progress import (
     activity,
     catalogue,
@@ -100,6 +107,9 @@ def module_detail(request, module):
         f"module:{slug}", lambda: Module.objects.active().filter(slug=slug).first()
     )
     if module is None:
+        moved = Module.objects.active().filter(redirects__old_slug=slug).first()
+        if moved:
+            return redirect(moved, permanent=True)
         raise Http404("No such module.")
 
     def page():
@@ -138,6 +148,13 @@ def topic_detail(request, module, topic):
         f"topic-head:{module_slug}/{topic_slug}", lambda: active.values("pk", "title").first()
     )
     if head is None:
+        # A newer topic carries this one on, or its module was renamed.
+        moved = Q(redirects__old_slug=topic_slug)
+        if ModuleRedirect.objects.filter(old_slug=module_slug).exists():
+            moved |= Q(slug=topic_slug)
+        moved = Topic.objects.active().filter(moved).select_related("module").first()
+        if moved:
+            return redirect(moved, permanent=True)
         raise Http404("No such topic.")
 
     def page():
