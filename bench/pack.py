@@ -93,16 +93,20 @@ def _paragraphs(rng: random.Random, title: str, count: int) -> str:
     return "\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(count)) + "\n"
 
 
-def prerequisite_counts(topics: int, edges: int) -> list[int]:
+def prerequisite_counts(caps: list[int], edges: int) -> list[int]:
     """How many prerequisites each topic (in global order) gets: about edges/topics each,
-    never more than the topics before it, adding up to exactly `edges`."""
-    base = edges // topics
-    counts = [min(base, index) for index in range(topics)]
-    index = topics - 1
-    while sum(counts) < edges and index > 0:
-        if counts[index] < index:
+    never more than its cap (the topics before it in its module), adding up to `edges`
+    when the caps allow."""
+    base = edges // len(caps)
+    counts = [min(base, cap) for cap in caps]
+    missing = edges - sum(counts)
+    while missing > 0:
+        spare = [index for index in range(len(caps) - 1, -1, -1) if counts[index] < caps[index]]
+        if not spare:
+            break
+        for index in spare[:missing]:
             counts[index] += 1
-        index -= 1
+        missing = edges - sum(counts)
     return counts
 
 
@@ -116,19 +120,22 @@ def pack_write(path: Path, size: PackSize = PackSize(), seed: int = 1) -> dict:
         stale.unlink()
 
     slugs = [topic_slug(m, t) for m in range(size.modules) for t in range(size.topics_per_module)]
-    counts = prerequisite_counts(len(slugs), size.prerequisite_edges)
+    # Prerequisites stay inside their module, so every role's path stays inside the
+    # modules it lists (the content pack refuses a path that leaves them).
+    caps = [t for _ in range(size.modules) for t in range(size.topics_per_module)]
+    counts = prerequisite_counts(caps, size.prerequisite_edges)
     edges = 0
     for module_index in range(size.modules):
         topics = []
         for topic_index in range(size.topics_per_module):
             position = module_index * size.topics_per_module + topic_index
             # Prerequisites only point to earlier topics, so the graph is acyclic;
-            # the previous topic of the module first, then any earlier one.
+            # the previous topic of the module first, then any earlier one of the module.
             chosen: list[str] = []
             if topic_index and counts[position]:
                 chosen.append(slugs[position - 1])
             while len(chosen) < counts[position]:
-                candidate = slugs[rng.randrange(position)]
+                candidate = slugs[rng.randrange(position - topic_index, position)]
                 if candidate not in chosen:
                     chosen.append(candidate)
             edges += len(chosen)

@@ -105,3 +105,28 @@ class RoleRequirement(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.module} ({self.get_importance_display()})"
+
+
+class ContentVersion(models.Model):
+    """One load of the content pack that changed something: what it added, changed,
+    replaced (carrying learners' progress over) and retired."""
+
+    number = models.PositiveIntegerField(unique=True)
+    loaded_at = models.DateTimeField()
+    roles = models.PositiveIntegerField(help_text="Active roles after the load.")
+    modules = models.PositiveIntegerField(help_text="Active modules after the load.")
+    topics = models.PositiveIntegerField(help_text="Active topics after the load.")
+    projects = models.PositiveIntegerField(help_text="Active project ideas after the load.")
+    added_topics = models.JSONField(default=list, blank=True)
+    changed_topics = models.JSONField(default=list, blank=True)
+    replaced_topics = models.JSONField(
+        default=list, blank=True, help_text="Old slugs whose learners' progress was carried over."
+    )
+    retired_topics = models.JSONField(default=list, blank=True)
+    carried_states = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"Content version {self.number} ({self.loaded_at:%Y-%m-%d})"

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from careers.filters import RoleFilterForm
 from careers.forms import SearchForm
-from careers.models import Role
+from careers.models import ContentVersion, Role
 from careers.readiness import (
     catalogue,
     evidence,
@@ -224,3 +224,13 @@ def search(request):
         {"form": form, "results": results, "search_query": request.GET.get("q", "")[:100]},
         status=status,
     )
+
+
+# What changed
+
+
+@require_GET
+def change_list(request):
+    """What changed in the content, newest first."""
+    versions = ContentVersion.objects.all()[:50]
+    return render(request, "careers/change_list.html", {"versions": versions})

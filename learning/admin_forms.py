@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django import forms
 
+from learning.graph import cycles
 from learning.models import Topic
 
 
@@ -13,35 +14,17 @@ def prerequisite_cycle(topic: Topic, prerequisites) -> list[Topic]:
     chosen = {prerequisite.pk: prerequisite for prerequisite in prerequisites}
     if topic.pk in chosen:
         return [topic, topic]
-    graph: dict[int, list[int]] = defaultdict(list)
+    graph: dict[int, list[int]] = defaultdict(list, {topic.pk: list(chosen)})  # searched first
     through = Topic.prerequisites.through.objects.values_list("from_topic_id", "to_topic_id")
     for from_id, to_id in through.iterator():
         if from_id != topic.pk:
             graph[from_id].append(to_id)
-    graph[topic.pk] = list(chosen)
-    path = _path(graph, start=topic.pk, goal=topic.pk)
-    if not path:
+    found = cycles(graph)
+    if not found:
         return []
+    path = found[0]
     topics = Topic.objects.in_bulk(set(path))
     return [topics[pk] for pk in path]
-
-
-def _path(graph: dict[int, list[int]], *, start: int, goal: int) -> list[int]:
-    """A path of prerequisite edges from `start` back to `goal`, by depth-first search."""
-    parents: dict[int, int] = {}
-    stack = [start]
-    while stack:
-        node = stack.pop()
-        for nxt in graph.get(node, ()):
-            if nxt == goal:
-                path = [goal, node]
-                while path[-1] != start:
-                    path.append(parents[path[-1]])
-                return path[::-1]
-            if nxt not in parents and nxt != start:
-                parents[nxt] = node
-                stack.append(nxt)
-    return []
 
 
 class TopicAdminForm(forms.ModelForm):

@@ -142,6 +142,26 @@ class ProjectIdea(models.Model):
         return reverse("learning:project-detail", kwargs={"slug": self.slug})
 
 
+class TopicRedirect(models.Model):
+    """An old topic slug, renamed or merged away, and the topic that carries it on now."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.topic.slug}"
+
+
+class ModuleRedirect(models.Model):
+    """An old module slug and the module that carries it on now."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.module.slug}"
+
+
 # Learner's progress
 
 
@@ -206,6 +226,11 @@ class TopicStateChange(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="state_changes")
     state = models.CharField(max_length=20, choices=TopicState.State.choices)
     changed_at = models.DateTimeField()
+    content_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Set when a content update carried this state over from a replaced topic.",
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]

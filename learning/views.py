@@ -3,7 +3,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,7 +13,14 @@ from common.fragments import lazy_context
 from common.redirects import safe_next
 from learning.forms import PortfolioProjectForm, TopicNoteForm, TopicStateForm
 from learning.hooks import role_hooks
-from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
+from learning.models import (
+    Module,
+    ModuleRedirect,
+    PortfolioProject,
+    ProjectIdea,
+    Topic,
+    TopicState,
+)
 from learning.progress import done_by_module, learner_marks, module_totals, percent, topic_row
 from learning.services import portfolio_project_save, topic_note_set, topic_state_set
 
@@ -71,6 +78,9 @@ def module_detail(request, module):
         f"module:{slug}", lambda: Module.objects.active().filter(slug=slug).first()
     )
     if module is None:
+        moved = Module.objects.active().filter(redirects__old_slug=slug).first()
+        if moved:
+            return redirect(moved, permanent=True)
         raise Http404("No such module.")
 
     def page():
@@ -107,6 +117,13 @@ def topic_detail(request, module, topic):
         f"topic-head:{module_slug}/{topic_slug}", lambda: active.values("pk", "title").first()
     )
     if head is None:
+        # A newer topic carries this one on, or its module was renamed.
+        moved = Q(redirects__old_slug=topic_slug)
+        if ModuleRedirect.objects.filter(old_slug=module_slug).exists():
+            moved |= Q(slug=topic_slug)
+        moved = Topic.objects.active().filter(moved).select_related("module").first()
+        if moved:
+            return redirect(moved, permanent=True)
         raise Http404("No such topic.")
 
     def page():

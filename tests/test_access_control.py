@@ -24,6 +24,7 @@ EXPECTED = {
     "search": PUBLIC,
     "careers:role-list": PUBLIC,
     "careers:role-detail": PUBLIC,
+    "careers:change-list": PUBLIC,
     "learning:module-list": PUBLIC,
     "learning:module-detail": PUBLIC,
     "learning:topic-detail": PUBLIC,

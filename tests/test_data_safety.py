@@ -13,11 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from careers.content_pack import content_pack_load
 from careers.models import Role
-from learning.content_pack import content_pack_load
 from learning.models import TopicState
 from learning.services import topic_state_set
 from tests.accounts.factories import UserFactory
+from tests.shipped_pack import shipped_pack_load
 
 FIXTURE_PACK = Path(__file__).parent / "fixtures" / "content_packs" / "small"
 CONTENT_PACK = Path(settings.BASE_DIR) / "content"
@@ -73,7 +74,7 @@ def test_two_sign_ups_with_one_email_at_once_give_one_account_and_a_clear_error(
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_load_content_while_learners_tick_loses_no_progress():
-    content_pack_load(path=CONTENT_PACK)
+    shipped_pack_load()
     from learning.models import Topic
 
     topics = list(Topic.objects.active()[:30])

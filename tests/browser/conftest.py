@@ -6,7 +6,6 @@ installs, and Java for the Nu HTML Checker; without them those checks are skippe
 except on CI.
 """
 
-import io
 import os
 
 import pytest
@@ -83,9 +82,9 @@ def browser(playwright):
 @pytest.fixture
 def content(transactional_db):
     """The real content pack, loaded for this test (about 0.3 s)."""
-    from django.core.management import call_command
+    from tests.shipped_pack import shipped_pack_load
 
-    call_command("load_content", "content", stdout=io.StringIO())
+    shipped_pack_load()
 
 
 @pytest.fixture

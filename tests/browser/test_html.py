@@ -1,16 +1,15 @@
 """The Nu HTML Checker (vnu.jar) finds no error on any page type, forms with errors
 included. All pages go to one Java run, to pay for the JVM's start once."""
 
-import io
 import json
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from tests.accounts.factories import UserFactory
 from tests.browser.support import ANONYMOUS, LEARNER, NEWCOMER, PAGES, demo_learner_create
+from tests.shipped_pack import shipped_pack_load
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ POSTED = [
 
 
 def test_every_page_type_is_valid_html(vnu_command, tmp_path):
-    call_command("load_content", "content", stdout=io.StringIO())
+    shipped_pack_load()
     clients = {ANONYMOUS: Client(), LEARNER: Client(), NEWCOMER: Client()}
     clients[LEARNER].force_login(demo_learner_create(email="ada@example.com", handle="ada"))
     clients[NEWCOMER].force_login(UserFactory(email="new@example.com"))

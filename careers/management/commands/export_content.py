@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from learning.content_pack import content_pack_export
+from careers.content_pack import content_pack_export
 
 
 class Command(BaseCommand):

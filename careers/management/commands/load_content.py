@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.content_pack import ContentPackError, content_pack_load
+from careers.content_pack import ContentPackError, content_pack_load
 
 
 class Command(BaseCommand):

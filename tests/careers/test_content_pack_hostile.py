@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from careers.content_pack import ContentPackError, content_pack_load
 from careers.models import Role
-from learning.content_pack import ContentPackError, content_pack_load
 from learning.models import Topic
 
 pytestmark = pytest.mark.django_db

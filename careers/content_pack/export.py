@@ -1,0 +1,199 @@
+"""Exporting: the database's content (not archived) written back as a pack, in the layout
+and key order that `load` reads, so exporting twice writes identical bytes and loading an
+export changes nothing."""
+
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from careers.content_pack.read import MODULES_DIR, PROJECTS_FILE, ROLES_FILE
+from careers.content_pack.schema import IMPORTANCES
+from careers.models import Responsibility, Role, RoleRequirement
+from learning.models import Module, ProjectIdea, Resource, Topic
+
+
+class _PackDumper(yaml.SafeDumper):
+    """Safe YAML with lists indented under their key, as people write them."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def _str_represent(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_PackDumper.add_representer(str, _str_represent)
+
+
+def _yaml_dump(data) -> str:
+    return yaml.dump(data, Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def content_pack_export(*, path) -> list[Path]:
+    """Write the database's content that is not archived as a pack at `path`.
+
+    Writes roles.yaml, projects.yaml and modules/NN-<slug>.yaml (NN the module's position),
+    removes other modules/*.yaml files, and returns the paths written.
+    """
+    root = Path(path)
+    (root / MODULES_DIR).mkdir(parents=True, exist_ok=True)
+    modules = list(Module.objects.active().order_by("order", "title", "slug"))
+    module_slugs = {module.pk: module.slug for module in modules}
+    module_rank = {module.pk: index for index, module in enumerate(modules)}
+
+    topics = list(
+        Topic.objects.filter(is_archived=False, module_id__in=module_slugs).order_by("order", "id")
+    )
+    topic_slugs = {topic.pk: topic.slug for topic in topics}
+    topic_rank = {
+        topic.pk: index
+        for index, topic in enumerate(
+            sorted(topics, key=lambda t: (module_rank[t.module_id], t.order, t.pk))
+        )
+    }
+    prerequisites = _links(
+        (Topic.prerequisites.through, "from_topic_id", "to_topic_id"),
+        topic_slugs,
+        topic_slugs,
+        topic_rank,
+    )
+    resources: dict[int, list[dict]] = defaultdict(list)
+    active_resources = Resource.objects.filter(
+        topic__is_archived=False, topic__module__is_archived=False
+    ).order_by("topic_id", "order", "id")
+    for resource in active_resources.iterator():
+        resources[resource.topic_id].append(
+            {
+                "title": resource.title,
+                "url": resource.url,
+                "kind": resource.kind,
+                "free": resource.is_free,
+            }
+        )
+    topics_by_module: dict[int, list[dict]] = defaultdict(list)
+    for topic in topics:
+        topics_by_module[topic.module_id].append(
+            {
+                "slug": topic.slug,
+                "title": topic.title,
+                "description": topic.description,
+                "hours": topic.hours,
+                "level": topic.level,
+                "prerequisites": prerequisites.get(topic.pk, []),
+                "resources": resources.get(topic.pk, []),
+            }
+        )
+
+    written = [root / ROLES_FILE, root / PROJECTS_FILE]
+    roles = _roles_export(module_slugs, module_rank)
+    written[0].write_text(_yaml_dump({"roles": roles}), encoding="utf-8")
+    projects = _projects_export(module_slugs, module_rank)
+    written[1].write_text(_yaml_dump({"projects": projects}), encoding="utf-8")
+    width = max(2, len(str(len(modules))))
+    for position, module in enumerate(modules, start=1):
+        module_path = root / MODULES_DIR / f"{position:0{width}d}-{module.slug}.yaml"
+        data = {
+            "slug": module.slug,
+            "title": module.title,
+            "category": module.category,
+            "summary": module.summary,
+            "order": module.order,
+            "topics": topics_by_module.get(module.pk, []),
+        }
+        module_path.write_text(_yaml_dump(data), encoding="utf-8")
+        written.append(module_path)
+    for stale in (root / MODULES_DIR).glob("*.yaml"):
+        if stale not in written:
+            stale.unlink()
+    return written
+
+
+def _links(table, owners: dict[int, str], targets: dict[int, str], rank: dict[int, int]):
+    """Owner id -> slugs of its targets in an M2M `table` (through model, owner column,
+    target column), only among the given (active) owners and targets, in `rank` order."""
+    through, owner, target = table
+    links: dict[int, list[int]] = defaultdict(list)
+    for owner_id, target_id in through.objects.values_list(owner, target).iterator():
+        if owner_id in owners and target_id in targets:
+            links[owner_id].append(target_id)
+    return {
+        owner_id: [targets[pk] for pk in sorted(pks, key=rank.__getitem__)]
+        for owner_id, pks in links.items()
+    }
+
+
+def _roles_export(module_slugs, module_rank) -> list[dict]:
+    roles = list(Role.objects.active().order_by("order", "title", "slug"))
+    role_slugs = {role.pk: role.slug for role in roles}
+    role_rank = {role.pk: index for index, role in enumerate(roles)}
+    leads_to = _links(
+        (Role.leads_to.through, "from_role_id", "to_role_id"), role_slugs, role_slugs, role_rank
+    )
+    responsibilities = defaultdict(list)
+    for role_id, text in Responsibility.objects.filter(role__is_archived=False).values_list(
+        "role_id", "text"
+    ):
+        responsibilities[role_id].append(text)
+    requirements = defaultdict(lambda: {importance: [] for importance in IMPORTANCES})
+    rows = RoleRequirement.objects.filter(role__is_archived=False, module__is_archived=False)
+    for role_id, module_id, importance in sorted(
+        rows.values_list("role_id", "module_id", "importance"),
+        key=lambda row: module_rank[row[1]],
+    ):
+        requirements[role_id][importance].append(module_slugs[module_id])
+    return [
+        {
+            "slug": role.slug,
+            "title": role.title,
+            "summary": role.summary,
+            "description": role.description,
+            "focus": role.focus,
+            "seniority": role.seniority,
+            "order": role.order,
+            "responsibilities": responsibilities.get(role.pk, []),
+            "education": role.education,
+            "salary_min": role.salary_min,
+            "salary_max": role.salary_max,
+            "salary_note": role.salary_note,
+            "industries": list(role.industries),
+            "leads_to": leads_to.get(role.pk, []),
+            "requirements": requirements[role.pk],
+        }
+        for role in roles
+    ]
+
+
+def _projects_export(module_slugs, module_rank) -> list[dict]:
+    roles = list(Role.objects.active().order_by("order", "title", "slug"))
+    role_slugs = {role.pk: role.slug for role in roles}
+    role_rank = {role.pk: index for index, role in enumerate(roles)}
+    projects = list(ProjectIdea.objects.active().order_by("order", "title", "slug"))
+    project_slugs = {project.pk: project.slug for project in projects}
+    modules = _links(
+        (ProjectIdea.modules.through, "projectidea_id", "module_id"),
+        project_slugs,
+        module_slugs,
+        module_rank,
+    )
+    project_roles = _links(  # the idea-role table, whichever model declares it
+        (ProjectIdea.roles.through, "projectidea_id", "role_id"),
+        project_slugs,
+        role_slugs,
+        role_rank,
+    )
+    return [
+        {
+            "slug": project.slug,
+            "title": project.title,
+            "summary": project.summary,
+            "description": project.description,
+            "difficulty": project.difficulty,
+            "hours": project.hours,
+            "modules": modules.get(project.pk, []),
+            "roles": project_roles.get(project.pk, []),
+        }
+        for project in projects
+    ]

@@ -1,0 +1,125 @@
+"""Figures for editors, per role, from the content in the database (`manage.py content_report`)."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from careers.models import Role, RoleRequirement
+from learning import graph
+from learning.models import Level, Resource, Topic
+
+MIN_DESCRIPTION_WORDS = 40
+
+
+@dataclass
+class RoleFigures:
+    role: str
+    core_hours: int
+    path_hours: int
+    recommended_hours: int
+    without_resource: int
+    paper_only_beginner: int
+    short_descriptions: int
+    duplicate_urls: int
+    leaks: int
+
+    COLUMNS = {
+        "role": "role",
+        "core_hours": "core h",
+        "path_hours": "path h",
+        "recommended_hours": "rec. h",
+        "without_resource": "no resource",
+        "paper_only_beginner": "paper-only beg.",
+        "short_descriptions": f"desc <{MIN_DESCRIPTION_WORDS} words",
+        "duplicate_urls": "dup. URLs",
+        "leaks": "leaks",
+    }
+
+
+def content_report() -> list[RoleFigures]:
+    """One row per active role. The path is the core modules' topics and everything they
+    need first; the per-topic counts are over that path."""
+    topics = {
+        pk: (module_id, hours, level, len(description.split()))
+        for pk, module_id, hours, level, description in Topic.objects.active().values_list(
+            "pk", "module_id", "hours", "level", "description"
+        )
+    }
+    prerequisites = defaultdict(list)
+    through = Topic.prerequisites.through.objects.values_list("from_topic_id", "to_topic_id")
+    for from_id, to_id in through:
+        if from_id in topics and to_id in topics:
+            prerequisites[from_id].append(to_id)
+    kinds, urls = defaultdict(set), defaultdict(set)
+    for topic_id, kind, url in Resource.objects.values_list("topic_id", "kind", "url"):
+        if topic_id in topics:
+            kinds[topic_id].add(kind)
+            urls[url].add(topic_id)
+    shared = {topic for owners in urls.values() if len(owners) > 1 for topic in owners}
+    modules = defaultdict(dict)
+    for role_id, module_id, importance in RoleRequirement.objects.filter(
+        module__is_archived=False
+    ).values_list("role_id", "module_id", "importance"):
+        modules[role_id][module_id] = importance
+    module_of = {pk: topic[0] for pk, topic in topics.items()}
+
+    def hours(ids):
+        return sum(topics[pk][1] for pk in ids)
+
+    rows = []
+    for role in Role.objects.active().order_by("order", "title"):
+        listed = modules[role.pk]
+        core = [pk for pk, module in module_of.items() if listed.get(module) == "core"]
+        recommended = [pk for pk, m in module_of.items() if listed.get(m) == "recommended"]
+        path = graph.with_prerequisites(prerequisites, core)
+        leaks = graph.leaks(prerequisites, module_of, start=core, listed=set(listed))
+        rows.append(
+            RoleFigures(
+                role=role.slug,
+                core_hours=hours(core),
+                path_hours=hours(path),
+                recommended_hours=hours(recommended),
+                without_resource=sum(1 for pk in path if not kinds[pk]),
+                paper_only_beginner=sum(
+                    1
+                    for pk in path
+                    if kinds[pk] == {Resource.Kind.PAPER} and topics[pk][2] == Level.BEGINNER
+                ),
+                short_descriptions=sum(1 for pk in path if topics[pk][3] < MIN_DESCRIPTION_WORDS),
+                duplicate_urls=len(path & shared),
+                leaks=len(leaks),
+            )
+        )
+    return rows
+
+
+def report_table(rows: list[RoleFigures]) -> list[str]:
+    """The rows as a plain-text table, with a total line for the whole pack's topics."""
+    header = list(RoleFigures.COLUMNS.values())
+    cells = [[str(getattr(row, name)) for name in RoleFigures.COLUMNS] for row in rows]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+
+    def line(values):
+        first, *rest = values
+        return "  ".join(
+            [first.ljust(widths[0])] + [v.rjust(w) for v, w in zip(rest, widths[1:], strict=True)]
+        )
+
+    return [line(header), *(line(values) for values in cells)]
+
+
+def pack_totals() -> Counter:
+    """Counts over every active topic, whichever role lists it."""
+    totals = Counter()
+    for topic in Topic.objects.active().prefetch_related("resources"):
+        kinds = {resource.kind for resource in topic.resources.all()}
+        totals["topics"] += 1
+        totals["without a resource"] += not kinds
+        totals["paper-only beginner"] += kinds == {"paper"} and topic.level == Level.BEGINNER
+        totals[f"descriptions under {MIN_DESCRIPTION_WORDS} words"] += (
+            len(topic.description.split()) < MIN_DESCRIPTION_WORDS
+        )
+    urls = Counter(
+        Resource.objects.filter(topic__in=Topic.objects.active()).values_list("url", flat=True)
+    )
+    totals["duplicate resource URLs"] = sum(1 for count in urls.values() if count > 1)
+    return totals

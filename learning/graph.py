@@ -1,0 +1,70 @@
+"""The prerequisite graph: cycles, everything a topic needs first, and paths that leave a set
+of modules. Graphs are plain mappings `topic -> [its prerequisites]` (slugs or ids), so the
+content pack (before anything is written) and the admin (reading the database) share them.
+
+Searches are iterative, so a chain of thousands of topics cannot hit the recursion limit."""
+
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping
+
+Graph = Mapping[Hashable, Iterable[Hashable]]
+
+
+def cycles(graph: Graph) -> list[list]:
+    """Each cycle as a path that ends where it starts; every edge closing one is reported once.
+    The search starts from the graph's first key, so a cycle through it starts with it."""
+    visiting, done = 1, 2
+    marks: dict = {}
+    found = []
+    for start in graph:
+        if start in marks:
+            continue
+        marks[start] = visiting
+        path = [start]
+        stack = [iter(graph.get(start, ()))]
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                marks[path.pop()] = done
+                stack.pop()
+            elif marks.get(node) == visiting:
+                found.append([*path[path.index(node) :], node])
+            elif node not in marks:
+                marks[node] = visiting
+                path.append(node)
+                stack.append(iter(graph.get(node, ())))
+    return found
+
+
+def with_prerequisites(graph: Graph, topics: Iterable) -> set:
+    """`topics` and everything they need first, transitively."""
+    seen = set(topics)
+    queue = deque(seen)
+    while queue:
+        for prerequisite in graph.get(queue.popleft(), ()):
+            if prerequisite not in seen:
+                seen.add(prerequisite)
+                queue.append(prerequisite)
+    return seen
+
+
+def leaks(graph: Graph, module_of: Mapping, *, start: Iterable, listed: set) -> dict:
+    """Prerequisite chains from the `start` topics into modules outside `listed`: for each
+    such module, the shortest chain (a list of topics, from a start topic to the first topic
+    of that module reached)."""
+    parents = dict.fromkeys(start)
+    queue = deque(parents)
+    found: dict = {}
+    while queue:
+        topic = queue.popleft()
+        module = module_of.get(topic)
+        if module is not None and module not in listed and module not in found:
+            chain = [topic]
+            while parents[chain[-1]] is not None:
+                chain.append(parents[chain[-1]])
+            found[module] = chain[::-1]
+        for prerequisite in graph.get(topic, ()):
+            if prerequisite not in parents:
+                parents[prerequisite] = topic
+                queue.append(prerequisite)
+    return found
