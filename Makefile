@@ -41,9 +41,10 @@ superuser: migrate  ## Create an admin account
 export-content: migrate  ## Write the database's content back to content/
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) export_content content
 
-lint: install  ## ruff check and format check
+lint: install  ## ruff check and format check; the one-way chain of apps (import-linter)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 
 format: install  ## Format and fix what ruff can
 	$(RUN) ruff format .
