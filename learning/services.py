@@ -18,11 +18,12 @@ def _locked_state(*, user, topic: Topic) -> TopicState:
     return topic_state
 
 
-def topic_state_set(*, user, topic: Topic, state: str) -> tuple[TopicState, bool]:
+def topic_state_set(*, user, topic: Topic, state: str, at=None) -> tuple[TopicState, bool]:
     """Set a learner's state on a topic; returns the row and whether it changed.
 
-    Each change is appended to the learner's history with its time; setting the
-    state the topic already has changes nothing.
+    Each change is appended to the learner's history with its time (`at`, now unless
+    given: demo data tells a story over past weeks); setting the state the topic already
+    has changes nothing.
     """
     if state not in TopicState.State.values:
         raise ValueError(f"Unknown topic state {state!r}.")
@@ -30,7 +31,7 @@ def topic_state_set(*, user, topic: Topic, state: str) -> tuple[TopicState, bool
         topic_state = _locked_state(user=user, topic=topic)
         if topic_state.state == state:
             return topic_state, False
-        now = timezone.now()
+        now = at or timezone.now()
         topic_state.state = state
         topic_state.state_changed_at = now
         topic_state.completed_at = now if state in COMPLETE_STATES else None

@@ -18,7 +18,6 @@ from tests.browser.support import (
     CHROMIUM,
     PageWatch,
     chromium_launch,
-    demo_learner_create,
     session_cookie,
 )
 
@@ -86,9 +85,12 @@ def main() -> int:
         from django.core.management import call_command
         from playwright.sync_api import sync_playwright
 
+        from accounts.models import User
+
         call_command("migrate", verbosity=0)
         call_command("load_content", "content", stdout=io.StringIO())
-        learner = demo_learner_create(email="ada@example.com", handle="ada")
+        call_command("seed_demo", email="ada@example.com", handle="ada", stdout=io.StringIO())
+        learner = User.objects.get(email="ada@example.com")
         base_url = serve()
         cookie = session_cookie(learner, base_url)
 

@@ -2,7 +2,6 @@
 Chromium is started, a watch that records everything that goes wrong in a page, and a
 demo learner with progress on the real content pack."""
 
-import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -145,89 +144,15 @@ def axe_violations(page) -> list[dict]:
     return page.evaluate(AXE_RUN, WCAG_TAGS)
 
 
-# Demo data on the real content pack
-
-DEMO_TARGET = "prompt-engineer"
-# (topic slug, state, weeks ago it was finished): spread over weeks so the chart shows a habit.
-DEMO_PROGRESS = [
-    ("introduction-to-generative-ai", "done", 6),
-    ("problem-framing-for-ai", "done", 5),
-    ("prompt-engineering-basics", "done", 4),
-    ("zero-shot-and-few-shot-prompting", "done", 3),
-    ("prompt-patterns", "done", 2),
-    ("nlp-text-preprocessing", "skipped", 2),
-    ("tokenization-for-language-models", "done", 1),
-    ("identifying-generative-ai-use-cases", "done", 0),
-    ("chain-of-thought-and-reasoning-prompts", "learning", 0),
-]
-DEMO_NOTE_TOPIC = "prompt-patterns"
-DEMO_NOTE = "Persona + *question refinement* worked best on the support-ticket prompts."
+# Demo data on the real content pack: one builder (accounts/demo.py), through the services
 
 
 def demo_learner_create(*, email: str, display_name: str = "Ada", handle: str | None = None):
-    """A learner aiming at Prompt Engineer with progress over several weeks, a note, a
-    finished and a planned portfolio project; public at /u/<handle>/ when a handle is given.
-    Needs the real content pack loaded."""
-    from django.utils import timezone
+    from accounts.demo import demo_learner_build
 
-    from accounts.models import TargetRoleChange, User
-    from careers.models import Role
-    from learning.models import (
-        Module,
-        PortfolioProject,
-        ProjectIdea,
-        Topic,
-        TopicState,
-        TopicStateChange,
+    return demo_learner_build(
+        email=email, display_name=display_name, handle=handle, password=DEMO_PASSWORD
     )
-
-    role = Role.objects.get(slug=DEMO_TARGET)
-    user = User.objects.create_user(
-        email=email,
-        password=DEMO_PASSWORD,
-        display_name=display_name,
-        target_role=role,
-        weekly_hours=6,
-        public_handle=handle,
-        is_progress_public=handle is not None,
-    )
-    now = timezone.now()
-    TargetRoleChange.objects.create(
-        user=user, role=role, role_title=role.title, chosen_at=now - dt.timedelta(weeks=7)
-    )
-    topics = Topic.objects.in_bulk([slug for slug, _, _ in DEMO_PROGRESS], field_name="slug")
-    for slug, state, weeks_ago in DEMO_PROGRESS:
-        when = now - dt.timedelta(weeks=weeks_ago, hours=1)
-        TopicState.objects.create(
-            user=user,
-            topic=topics[slug],
-            state=state,
-            state_changed_at=when,
-            completed_at=when if state in ("done", "skipped") else None,
-            note=DEMO_NOTE if slug == DEMO_NOTE_TOPIC else "",
-        )
-        TopicStateChange.objects.create(user=user, topic=topics[slug], state=state, changed_at=when)
-    idea = ProjectIdea.objects.get(slug="text-summarizer")
-    finished = PortfolioProject.objects.create(
-        user=user,
-        idea=idea,
-        title="Meeting-notes summariser",
-        description="Summarises long meeting transcripts with a few-shot prompt and checks "
-        "the summaries against a small hand-written test set.",
-        status=PortfolioProject.Status.DONE,
-        repository_url="https://example.com/ada/summariser",
-        started_on=(now - dt.timedelta(weeks=3)).date(),
-        finished_on=(now - dt.timedelta(weeks=1)).date(),
-    )
-    finished.modules.set(Module.objects.filter(slug__in=["prompt-engineering"]))
-    planned = PortfolioProject.objects.create(
-        user=user,
-        idea=ProjectIdea.objects.get(slug="rag-chatbot"),
-        title="Chatbot over my course notes",
-        status=PortfolioProject.Status.PLANNED,
-    )
-    planned.modules.set(Module.objects.filter(slug__in=["nlp-and-large-language-models"]))
-    return user
 
 
 def session_cookie(user, base_url: str) -> dict:
