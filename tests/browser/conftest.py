@@ -6,7 +6,6 @@ installs, and Java for the Nu HTML Checker; without them those checks are skippe
 except on CI.
 """
 
-import os
 
 import pytest
 
@@ -22,9 +21,13 @@ from tests.browser.support import (
     session_cookie,
 )
 
-# Playwright's sync API keeps an asyncio event loop in the main thread, which trips
-# Django's guard against database access from async code in the test's own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+@pytest.fixture(autouse=True)
+def _database_access_beside_playwright(monkeypatch):
+    """Playwright's sync API keeps an asyncio event loop in the main thread, which trips
+    Django's guard against database access from async code in the test's own thread.
+    Lifted for the browser tests only; every other test keeps the guard."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
