@@ -1,8 +1,9 @@
 """Limits on sign-in, sign-up and password-reset attempts."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
+
+from common import ratelimit
 
 WINDOW_SECONDS = 60 * 60
 
@@ -25,15 +26,8 @@ def client_address(request) -> str:
 
 def rate_limit_exceeded(request, scope: str, limit: int) -> bool:
     """Count one attempt for this client in `scope`; True once it is over `limit` in
-    the current hour. Counted in the cache, which every app process shares with Redis."""
-    key = f"rate:{scope}:{client_address(request)}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        attempts = 1
-    return attempts > limit
+    the current hour. The count is shared by every app process (common.ratelimit)."""
+    return ratelimit.over_limit(scope, client_address(request), limit=limit, window=WINDOW_SECONDS)
 
 
 def too_many_attempts(request, what: str):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     # Ours
+    "common",
     "accounts",
     "careers",
     "learning",
