@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 
 from accounts.models import DUPLICATE_EMAIL, User
@@ -66,6 +67,9 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         email = self.fields["username"]
+        # Django sets max_length on this field after building it, so its length is never
+        # checked: without this validator a 50,000-character "email" reaches the query.
+        email.validators.append(MaxLengthValidator(email.max_length))
         email.label = "Email"
         email.widget.input_type = "email"
         email.widget.attrs["autocomplete"] = "email"
