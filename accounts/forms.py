@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from accounts.models import DUPLICATE_EMAIL, User
 from accounts.services import HANDLE_RULES, HANDLE_TAKEN, handle_problems
+from accounts.throttling import password_matches
 from careers.models import Role
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -206,6 +207,22 @@ class ImportForm(forms.Form):
         return upload
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with a wrong old password counted toward the sign-in lockout."""
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_matches(self.request, self.user, old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label="Your current password",
@@ -213,13 +230,14 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_matches(self.request, self.user, password):
             raise ValidationError("That password is not right; nothing was deleted.")
         return password
 

@@ -1,6 +1,8 @@
-"""Limits on sign-in, sign-up and password-reset attempts."""
+"""Limits on sign-in, every other password check, sign-up and password-reset attempts."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import render
 
 from common import ratelimit
@@ -39,3 +41,23 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+# Password checks outside sign-in (password change, account deletion) count toward the
+# same django-axes lockout: someone holding a session cannot guess the password there.
+
+
+def password_checks_allowed(request) -> bool:
+    """False while the signed-in account, or the client's address, is locked out."""
+    if not settings.AXES_ENABLED:
+        return True
+    return AxesProxyHandler.is_allowed(request, {"username": request.user.email})
+
+
+def password_matches(request, user, password: str) -> bool:
+    """Check `user`'s password; a wrong one is counted as a failed sign-in (the failure
+    that reaches the limit turns the response into the lockout page, as at sign-in)."""
+    if user.check_password(password):
+        return True
+    user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+    return False

@@ -20,6 +20,7 @@ from accounts.forms import (
     AccountDeleteForm,
     ImportForm,
     LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     SettingsForm,
     SignupForm,
@@ -32,7 +33,12 @@ from accounts.services import (
     user_import,
     user_settings_save,
 )
-from accounts.throttling import rate_limit_exceeded, too_many_attempts
+from accounts.throttling import (
+    locked_out,
+    password_checks_allowed,
+    rate_limit_exceeded,
+    too_many_attempts,
+)
 from careers.models import Role
 
 # Backend named on sign-in without a password check (sign-up), so adding another
@@ -97,9 +103,18 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password-change-done")
     extra_context = {"nav": "settings"}
+
+    def post(self, request, *args, **kwargs):
+        if not password_checks_allowed(request):
+            return locked_out(request)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -232,7 +247,9 @@ def _import_message(result) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request):
-    form = AccountDeleteForm(request.user, _posted(request))
+    if request.method == "POST" and not password_checks_allowed(request):
+        return locked_out(request)
+    form = AccountDeleteForm(request.user, _posted(request), request=request)
     if form.is_valid():
         user = request.user
         user_delete(user=user)

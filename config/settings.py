@@ -138,6 +138,15 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# Password change and account deletion count toward the lockout too; their password
+# fields are never written into the attempt log.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 # Behind N trusted proxies the client address is taken from X-Forwarded-For; with none
 # (the default) from the connection itself, which a client cannot forge.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
