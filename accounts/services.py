@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from learning.models import (
     TopicStateChange,
 )
 from learning.querysets import COMPLETE_STATES
+from learning.validators import project_url
 
 EXPORT_FORMAT = "genai-pathways-export"
 EXPORT_VERSION = 1
@@ -297,8 +297,6 @@ def _names(values, *, limit: int = 10) -> str:
 class _RecordReader:
     """Reads the fields of one record, noting every problem rather than stopping at the first."""
 
-    _url_validator = URLValidator(schemes=["http", "https"])
-
     def __init__(self, problems: list[str], record, where: str, keys: tuple[str, ...]):
         self.problems = problems
         self.where = where
@@ -421,9 +419,12 @@ class _RecordReader:
         value = self.text(key, max_length=max_length)
         if value:
             try:
-                self._url_validator(value)
-            except ValidationError:
-                self.problem("must be an http:// or https:// address, or empty", key)
+                project_url(value)
+            except ValidationError as error:
+                if error.code == "userinfo":
+                    self.problem("must not have a “name@” part before the site", key)
+                else:
+                    self.problem("must be an http:// or https:// address, or empty", key)
         return value
 
 

@@ -14,7 +14,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import (
     AccountDeleteForm,
@@ -55,7 +55,7 @@ def _posted(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect(safe_next(request, reverse("learning:dashboard")))
@@ -157,7 +157,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_update(request):
     form = SettingsForm(_posted(request), instance=request.user)
     if form.is_valid():
@@ -196,7 +196,7 @@ def target_role_update(request):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def export(request):
     data = user_export(user=request.user)
     filename = f"genai-pathways-export-{timezone.localdate():%Y-%m-%d}.json"
@@ -209,7 +209,7 @@ def export(request):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_(request):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_valid():
@@ -245,7 +245,7 @@ def _import_message(result) -> str:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request):
     if request.method == "POST" and not password_checks_allowed(request):
         return locked_out(request)

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from careers.filters import RoleFilterForm
 from careers.models import Role
@@ -11,7 +11,7 @@ from learning.models import Module, ProjectIdea, Topic
 from learning.progress import readiness_by_role, role_progress
 
 
-@require_GET
+@require_safe
 def home(request):
     def page():
         roles = content_cached("home-roles", lambda: list(Role.objects.active().with_core_hours()))
@@ -28,7 +28,7 @@ def home(request):
     return render(request, "careers/home.html", lazy_context(page, ["roles", "stats"]))
 
 
-@require_GET
+@require_safe
 def role_list(request):
     filters = RoleFilterForm(request.GET or None)
     filter_key = f"{filters.cleaned_data}" if filters.is_valid() else "all"
@@ -53,7 +53,7 @@ def role_list(request):
     return render(request, "careers/role_list.html", context)
 
 
-@require_GET
+@require_safe
 def role_detail(request, slug):
     # What the page needs outside its cached body: small enough to fetch on every view.
     head = content_cached(

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from accounts.redirects import safe_next
@@ -71,7 +71,7 @@ def summary_context(user, module):
 # Public content
 
 
-@require_GET
+@require_safe
 def module_list(request):
     def page():
         modules = content_cached(
@@ -93,7 +93,7 @@ def module_list(request):
     return render(request, "learning/module_list.html", context)
 
 
-@require_GET
+@require_safe
 def module_detail(request, module):
     slug = module
     module = content_cached(
@@ -129,7 +129,7 @@ def module_detail(request, module):
     return render(request, "learning/module_detail.html", context)
 
 
-@require_GET
+@require_safe
 def topic_detail(request, module, topic):
     module_slug, topic_slug = module, topic
     active = Topic.objects.active().filter(module__slug=module_slug, slug=topic_slug)
@@ -178,7 +178,7 @@ def topic_detail(request, module, topic):
     return render(request, "learning/topic_detail.html", context)
 
 
-@require_GET
+@require_safe
 def project_list(request):
     ideas = ProjectIdea.objects.active().prefetch_related(
         Prefetch("modules", queryset=Module.objects.active()),
@@ -187,7 +187,7 @@ def project_list(request):
     return render(request, "learning/project_list.html", {"ideas": ideas, "nav": "projects"})
 
 
-@require_GET
+@require_safe
 def project_detail(request, slug):
     idea = content_cached(
         f"project:{slug}",
@@ -250,7 +250,7 @@ def search_results(query: str) -> dict:
     return results
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET) if "q" in request.GET else None
     results = None
@@ -390,7 +390,7 @@ def _dashboard_page(request, template):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     return _dashboard_page(request, "learning/dashboard.html")
 
@@ -403,7 +403,7 @@ def _owned_project(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def portfolio_list(request):
     projects = (
         PortfolioProject.objects.for_user(request.user)
@@ -416,7 +416,7 @@ def portfolio_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def portfolio_create(request):
     idea = None
     idea_slug = request.POST.get("idea") or request.GET.get("idea")
@@ -449,7 +449,7 @@ def portfolio_create(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def portfolio_edit(request, pk):
     project = _owned_project(request, pk)
     form = PortfolioProjectForm(request.POST or None, instance=project)
@@ -466,7 +466,7 @@ def portfolio_edit(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def portfolio_delete(request, pk):
     project = _owned_project(request, pk)
     if request.method == "POST":
@@ -482,7 +482,7 @@ def portfolio_delete(request, pk):
 # Public progress page
 
 
-@require_GET
+@require_safe
 def public_progress(request, handle):
     owner = (
         User.objects.filter(public_handle__iexact=handle, is_progress_public=True, is_active=True)

@@ -177,3 +177,34 @@ def test_staff_reach_every_admin_list(people):
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner"])
+def test_head_answers_wherever_get_does(people, url_for, who):
+    client = client_for(people[who])
+    for name in EXPECTED:
+        if name in ("learning:portfolio-edit", "learning:portfolio-delete") and who != "learner":
+            continue
+        get = client.get(url_for(name))
+        head = client.head(url_for(name))
+        assert head.status_code == get.status_code, (name, who, head.status_code)
+        assert head.content == b"", name
+
+
+# Pages showing a learner's own data: everything a signed-in learner is served,
+# including public pages (their name is in the header; module and topic pages show
+# their states and notes).
+def test_every_page_for_a_signed_in_learner_is_private_and_not_stored(people, url_for):
+    client = client_for(people["learner"])
+    for name, kind in EXPECTED.items():
+        response = client.get(url_for(name))
+        cache_control = response.headers.get("Cache-Control", "")
+        assert "private" in cache_control, (name, kind, cache_control)
+        assert "no-store" in cache_control, (name, kind, cache_control)
+        assert "public" not in cache_control, name
+
+
+def test_public_pages_for_visitors_stay_cacheable(url_for):
+    client = Client()
+    for name in ["home", "careers:role-list", "learning:module-detail", "learning:topic-detail"]:
+        assert "private" not in client.get(url_for(name)).headers.get("Cache-Control", ""), name
