@@ -37,24 +37,30 @@ class EmailAddressField(forms.EmailField):
 # Sign-up and sign-in
 
 
-class SignupForm(auth_forms.BaseUserCreationForm):
-    email = EmailAddressField(label="Email", max_length=254)
+class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
+    """An email and a password. Whether the address has an account is not checked here:
+    sign-up answers the same either way (see `user_signup`)."""
 
-    class Meta:
-        model = User
-        fields = ("email",)
+    email = EmailAddressField(label="Email", max_length=254)
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1="Password", label2="Confirm password"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "Password"
-        self.fields["password2"].label = "Confirm password"
+        self.fields["email"].widget.attrs["autofocus"] = True
 
     def clean_email(self):
-        return email_clean(self.cleaned_data["email"])
+        return email_normalize(self.cleaned_data["email"])
 
-    def add_duplicate_email_error(self):
-        """For the race the database constraint catches after validation passed."""
-        self.add_error("email", ValidationError(DUPLICATE_EMAIL, code="duplicate_email"))
+    def clean(self):
+        self.validate_passwords()
+        return super().clean()
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The validators compare the password with the address, as for any account.
+        self.validate_password_for_user(User(email=self.cleaned_data.get("email", "")))
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -75,6 +81,9 @@ class LoginForm(auth_forms.AuthenticationForm):
         email.widget.input_type = "email"
         email.widget.attrs["autocomplete"] = "email"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        if self.initial.get("username"):  # straight after sign-up: the password is next
+            email.widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

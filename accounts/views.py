@@ -2,17 +2,18 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -33,6 +34,8 @@ from accounts.services import (
     user_import,
     user_settings_save,
 )
+from accounts.signup import email_confirm as email_confirm_mark
+from accounts.signup import email_confirm_send, email_confirm_user, user_signup
 from accounts.throttling import (
     locked_out,
     password_checks_allowed,
@@ -40,10 +43,10 @@ from accounts.throttling import (
     too_many_attempts,
 )
 from careers.models import Role
+from common import ratelimit
 
-# Backend named on sign-in without a password check (sign-up), so adding another
-# authentication backend later cannot break it.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The address just signed up with, for the sign-in form that follows.
+SIGNUP_EMAIL_KEY = "signup_email"
 
 
 def _posted(request):
@@ -54,9 +57,16 @@ def _posted(request):
 # Sign-up, sign-in, sign-out
 
 
+def _site_url(request) -> str:
+    """This site's address as the request reached it, for links in emails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
+    """The same answer whether or not the address has an account (see accounts.signup):
+    on to sign-in, with a message to check the inbox."""
     if request.user.is_authenticated:
         return redirect(safe_next(request, reverse("learning:dashboard")))
     if request.method == "POST" and rate_limit_exceeded(
@@ -65,15 +75,21 @@ def signup(request):
         return too_many_attempts(request, "sign-up")
     form = SignupForm(_posted(request))
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                user = form.save()
-        except IntegrityError:
-            form.add_duplicate_email_error()
-        else:
-            login(request, user, backend=MODEL_BACKEND)
-            messages.success(request, "Welcome to GenAI Pathways! Your account is ready.")
-            return redirect(safe_next(request, reverse("learning:dashboard")))
+        email = form.cleaned_data["email"]
+        user_signup(
+            email=email, password=form.cleaned_data["password1"], site_url=_site_url(request)
+        )
+        request.session[SIGNUP_EMAIL_KEY] = email
+        messages.info(
+            request,
+            f"Thank you. We have sent a message to {email}. If the address is new to us, "
+            "your account is ready: sign in with the password you just chose. If you "
+            "already have an account, the message tells you how to get back in.",
+        )
+        login_url = reverse("accounts:login")
+        if next_url := safe_next(request, ""):
+            login_url += "?" + urlencode({"next": next_url})
+        return redirect(login_url)
     return render(
         request,
         "accounts/signup_form.html",
@@ -85,6 +101,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login_form.html"
     authentication_form = LoginForm
     extra_context = {"nav": "login"}
+
+    def get_initial(self):
+        # Straight after sign-up, the address just given.
+        return {"username": self.request.session.pop(SIGNUP_EMAIL_KEY, "")}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -150,6 +170,38 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
     extra_context = {"nav": "login"}
+
+
+# Email confirmation
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_confirm(request, token):
+    """A confirmation link shows a button; the POST confirms (a GET changes nothing, so
+    mail scanners that open links do not confirm anything)."""
+    user = email_confirm_user(token)
+    if user is None:
+        return render(request, "accounts/email_confirm.html", {"user_to_confirm": None}, status=400)
+    if request.method == "POST":
+        email_confirm_mark(user=user)
+        messages.success(request, f"Thank you: {user.email} is confirmed.")
+        return redirect("accounts:settings" if request.user == user else "accounts:login")
+    return render(request, "accounts/email_confirm.html", {"user_to_confirm": user})
+
+
+@require_POST
+@login_required
+def email_confirm_resend(request):
+    user = request.user
+    if user.email_confirmed_at:
+        messages.info(request, f"{user.email} is already confirmed.")
+    elif ratelimit.over_limit("confirm-resend", str(user.pk), limit=settings.SIGNUP_RATE_LIMIT):
+        return too_many_attempts(request, "confirmation-email")
+    else:
+        email_confirm_send(user=user, site_url=_site_url(request))
+        messages.success(request, f"We have sent a new confirmation link to {user.email}.")
+    return redirect("accounts:settings")
 
 
 # Settings and target role

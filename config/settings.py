@@ -165,6 +165,9 @@ else:
 SIGNUP_RATE_LIMIT = env_int("DJANGO_SIGNUP_RATE_LIMIT", 10)
 PASSWORD_RESET_RATE_LIMIT = env_int("DJANGO_PASSWORD_RESET_RATE_LIMIT", 5)
 
+# How long an email confirmation link works.
+EMAIL_CONFIRM_MAX_AGE = timedelta(days=env_int("DJANGO_EMAIL_CONFIRM_DAYS", 3))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

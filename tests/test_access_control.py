@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.signup import email_confirm_token
 from tests.careers.factories import RoleFactory
 from tests.conftest import build_catalogue
 from tests.learning.factories import PortfolioProjectFactory, ProjectIdeaFactory
@@ -36,6 +37,7 @@ EXPECTED = {
     "accounts:password-reset-confirm": PUBLIC,
     "accounts:password-reset-complete": PUBLIC,
     "accounts:signup": ANONYMOUS_FORM,
+    "accounts:email-confirm": PUBLIC,
     "learning:dashboard": SIGNED_IN,
     "learning:portfolio-list": SIGNED_IN,
     "learning:portfolio-create": SIGNED_IN,
@@ -51,6 +53,7 @@ EXPECTED = {
     "learning:topic-note": POST_ONLY,
     "accounts:logout": POST_ONLY,
     "accounts:target-role": POST_ONLY,
+    "accounts:email-confirm-resend": POST_ONLY,
 }
 
 
@@ -92,6 +95,7 @@ def url_for(learner):
         "learning:portfolio-delete": {"pk": project.pk},
         "learning:public-progress": {"handle": "ada"},
         "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "set-password"},
+        "accounts:email-confirm": {"token": email_confirm_token(learner)},
     }
     return lambda name: reverse(name, kwargs=kwargs.get(name))
 
