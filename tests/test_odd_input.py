@@ -73,6 +73,8 @@ FORMS = {
     "accounts:target-role": ("learner", ["role", "next"]),
     "accounts:delete": ("learner", ["password"]),
     "accounts:import": ("learner", ["file"]),
+    "accounts:email-confirm": ("anonymous", ["token"]),
+    "accounts:email-confirm-resend": ("learner", ["next"]),
     "learning:topic-state": ("learner", ["state", "next", "view"]),
     "learning:topic-note": ("learner", ["note"]),
     "learning:portfolio-create": (
