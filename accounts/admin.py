@@ -35,7 +35,7 @@ class UserAdmin(DjangoUserAdmin):
     # The target role changes only through target_role_set, which keeps the history.
     readonly_fields = ["target_role", "last_login", "date_joined"]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "email_confirmed_at", "password")}),
         (
             "Profile",
             {

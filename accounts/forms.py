@@ -3,10 +3,12 @@ import json
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 
 from accounts.models import DUPLICATE_EMAIL, User
 from accounts.services import HANDLE_RULES, HANDLE_TAKEN, handle_problems
+from accounts.throttling import password_matches
 from careers.models import Role
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -35,24 +37,30 @@ class EmailAddressField(forms.EmailField):
 # Sign-up and sign-in
 
 
-class SignupForm(auth_forms.BaseUserCreationForm):
-    email = EmailAddressField(label="Email", max_length=254)
+class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
+    """An email and a password. Whether the address has an account is not checked here:
+    sign-up answers the same either way (see `user_signup`)."""
 
-    class Meta:
-        model = User
-        fields = ("email",)
+    email = EmailAddressField(label="Email", max_length=254)
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1="Password", label2="Confirm password"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "Password"
-        self.fields["password2"].label = "Confirm password"
+        self.fields["email"].widget.attrs["autofocus"] = True
 
     def clean_email(self):
-        return email_clean(self.cleaned_data["email"])
+        return email_normalize(self.cleaned_data["email"])
 
-    def add_duplicate_email_error(self):
-        """For the race the database constraint catches after validation passed."""
-        self.add_error("email", ValidationError(DUPLICATE_EMAIL, code="duplicate_email"))
+    def clean(self):
+        self.validate_passwords()
+        return super().clean()
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The validators compare the password with the address, as for any account.
+        self.validate_password_for_user(User(email=self.cleaned_data.get("email", "")))
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -66,10 +74,16 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         email = self.fields["username"]
+        # Django sets max_length on this field after building it, so its length is never
+        # checked: without this validator a 50,000-character "email" reaches the query.
+        email.validators.append(MaxLengthValidator(email.max_length))
         email.label = "Email"
         email.widget.input_type = "email"
         email.widget.attrs["autocomplete"] = "email"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        if self.initial.get("username"):  # straight after sign-up: the password is next
+            email.widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
@@ -202,6 +216,22 @@ class ImportForm(forms.Form):
         return upload
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with a wrong old password counted toward the sign-in lockout."""
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_matches(self.request, self.user, old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label="Your current password",
@@ -209,13 +239,14 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_matches(self.request, self.user, password):
             raise ValidationError("That password is not right; nothing was deleted.")
         return password
 

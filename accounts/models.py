@@ -53,6 +53,9 @@ class User(AbstractUser):
     public_handle = models.SlugField(
         max_length=40, unique=True, null=True, blank=True, help_text="Address of the public page."
     )
+    email_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the learner followed the confirmation link we sent."
+    )
     is_progress_public = models.BooleanField(
         default=False, help_text="Show target role, readiness and done projects at /u/<handle>/."
     )

@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("email/confirm/<str:token>/", views.email_confirm, name="email-confirm"),
+    path("email/confirm-again/", views.email_confirm_resend, name="email-confirm-resend"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),

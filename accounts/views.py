@@ -2,20 +2,21 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.data_file.export import user_export
 from accounts.data_file.import_ import user_import
@@ -23,21 +24,29 @@ from accounts.forms import (
     AccountDeleteForm,
     ImportForm,
     LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     SettingsForm,
     SignupForm,
 )
 from accounts.models import User
 from accounts.services import target_role_set, user_delete, user_settings_save
-from accounts.throttling import rate_limit_exceeded, too_many_attempts
+from accounts.signup import email_confirm as email_confirm_mark
+from accounts.signup import email_confirm_send, email_confirm_user, user_signup
+from accounts.throttling import (
+    locked_out,
+    password_checks_allowed,
+    rate_limit_exceeded,
+    too_many_attempts,
+)
 from careers.models import Role
 from careers.readiness import role_progress
+from common import ratelimit
 from common.redirects import safe_next
 from learning.models import Module, PortfolioProject
 
-# Backend named on sign-in without a password check (sign-up), so adding another
-# authentication backend later cannot break it.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The address just signed up with, for the sign-in form that follows.
+SIGNUP_EMAIL_KEY = "signup_email"
 
 
 def _posted(request):
@@ -48,9 +57,16 @@ def _posted(request):
 # Sign-up, sign-in, sign-out
 
 
+def _site_url(request) -> str:
+    """This site's address as the request reached it, for links in emails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
+    """The same answer whether or not the address has an account (see accounts.signup):
+    on to sign-in, with a message to check the inbox."""
     if request.user.is_authenticated:
         return redirect(safe_next(request, reverse("careers:dashboard")))
     if request.method == "POST" and rate_limit_exceeded(
@@ -59,15 +75,21 @@ def signup(request):
         return too_many_attempts(request, "sign-up")
     form = SignupForm(_posted(request))
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                user = form.save()
-        except IntegrityError:
-            form.add_duplicate_email_error()
-        else:
-            login(request, user, backend=MODEL_BACKEND)
-            messages.success(request, "Welcome to GenAI Pathways! Your account is ready.")
-            return redirect(safe_next(request, reverse("careers:dashboard")))
+        email = form.cleaned_data["email"]
+        user_signup(
+            email=email, password=form.cleaned_data["password1"], site_url=_site_url(request)
+        )
+        request.session[SIGNUP_EMAIL_KEY] = email
+        messages.info(
+            request,
+            f"Thank you. We have sent a message to {email}. If the address is new to us, "
+            "your account is ready: sign in with the password you just chose. If you "
+            "already have an account, the message tells you how to get back in.",
+        )
+        login_url = reverse("accounts:login")
+        if next_url := safe_next(request, ""):
+            login_url += "?" + urlencode({"next": next_url})
+        return redirect(login_url)
     return render(
         request,
         "accounts/signup_form.html",
@@ -79,6 +101,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login_form.html"
     authentication_form = LoginForm
     extra_context = {"nav": "login"}
+
+    def get_initial(self):
+        # Straight after sign-up, the address just given.
+        return {"username": self.request.session.pop(SIGNUP_EMAIL_KEY, "")}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -97,9 +123,18 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password-change-done")
     extra_context = {"nav": "settings"}
+
+    def post(self, request, *args, **kwargs):
+        if not password_checks_allowed(request):
+            return locked_out(request)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -137,12 +172,44 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     extra_context = {"nav": "login"}
 
 
+# Email confirmation
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_confirm(request, token):
+    """A confirmation link shows a button; the POST confirms (a GET changes nothing, so
+    mail scanners that open links do not confirm anything)."""
+    user = email_confirm_user(token)
+    if user is None:
+        return render(request, "accounts/email_confirm.html", {"user_to_confirm": None}, status=400)
+    if request.method == "POST":
+        email_confirm_mark(user=user)
+        messages.success(request, f"Thank you: {user.email} is confirmed.")
+        return redirect("accounts:settings" if request.user == user else "accounts:login")
+    return render(request, "accounts/email_confirm.html", {"user_to_confirm": user})
+
+
+@require_POST
+@login_required
+def email_confirm_resend(request):
+    user = request.user
+    if user.email_confirmed_at:
+        messages.info(request, f"{user.email} is already confirmed.")
+    elif ratelimit.over_limit("confirm-resend", str(user.pk), limit=settings.SIGNUP_RATE_LIMIT):
+        return too_many_attempts(request, "confirmation-email")
+    else:
+        email_confirm_send(user=user, site_url=_site_url(request))
+        messages.success(request, f"We have sent a new confirmation link to {user.email}.")
+    return redirect("accounts:settings")
+
+
 # Settings and target role
 
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_update(request):
     form = SettingsForm(_posted(request), instance=request.user)
     if form.is_valid():
@@ -181,7 +248,7 @@ def target_role_update(request):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def export(request):
     data = user_export(user=request.user)
     filename = f"genai-pathways-export-{timezone.localdate():%Y-%m-%d}.json"
@@ -194,7 +261,7 @@ def export(request):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_(request):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_valid():
@@ -230,9 +297,11 @@ def _import_message(result) -> str:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request):
-    form = AccountDeleteForm(request.user, _posted(request))
+    if request.method == "POST" and not password_checks_allowed(request):
+        return locked_out(request)
+    form = AccountDeleteForm(request.user, _posted(request), request=request)
     if form.is_valid():
         user = request.user
         user_delete(user=user)
@@ -245,7 +314,7 @@ def delete(request):
 # Public progress page
 
 
-@require_GET
+@require_safe
 def public_progress(request, handle):
     owner = (
         User.objects.filter(public_handle__iexact=handle, is_progress_public=True, is_active=True)

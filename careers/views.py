@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from careers.filters import RoleFilterForm
 from careers.forms import SearchForm
@@ -30,7 +30,7 @@ from learning.services import topic_state_set
 # Roles
 
 
-@require_GET
+@require_safe
 def home(request):
     def page():
         roles = content_cached("home-roles", lambda: list(Role.objects.active().with_core_hours()))
@@ -47,7 +47,7 @@ def home(request):
     return render(request, "careers/home.html", lazy_context(page, ["roles", "stats"]))
 
 
-@require_GET
+@require_safe
 def role_list(request):
     filters = RoleFilterForm(request.GET or None)
     filter_key = f"{filters.cleaned_data}" if filters.is_valid() else "all"
@@ -72,7 +72,7 @@ def role_list(request):
     return render(request, "careers/role_list.html", context)
 
 
-@require_GET
+@require_safe
 def role_detail(request, slug):
     # What the page needs outside its cached body: small enough to fetch on every view.
     head = content_cached(
@@ -163,7 +163,7 @@ def _dashboard_page(request, template):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request):
     """The dashboard; a POST ticks one of its next-up topics (`topic`, `state`) and, for
     htmx, answers with the dashboard's body."""
@@ -208,7 +208,7 @@ def search_results(query: str) -> dict:
     return results
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET) if "q" in request.GET else None
     results = None
@@ -229,7 +229,7 @@ def search(request):
 # What changed
 
 
-@require_GET
+@require_safe
 def change_list(request):
     """What changed in the content, newest first."""
     versions = ContentVersion.objects.all()[:50]

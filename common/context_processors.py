@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import cached_property
 
 from common.cache import page_versions as versions_of
@@ -24,4 +25,6 @@ class PageVersions:
 
 
 def page_versions(request):
-    return {"versions": PageVersions(request.user)}
+    # An error page for a request refused before authentication ran (a disallowed Host,
+    # a body too large) has no request.user: it is rendered as for a visitor.
+    return {"versions": PageVersions(getattr(request, "user", None) or AnonymousUser())}

@@ -61,6 +61,9 @@ def env_database(name: str, default_url: str) -> dict:
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
+            # Writers queue for the one write lock; a busy machine can make the queue
+            # longer than the default 5 s, and a wait beats a "database is locked" 500.
+            "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL;",
         }
     return config

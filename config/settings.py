@@ -45,22 +45,27 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     # Ours
+    "common",
     "accounts",
     "careers",
     "learning",
-    "common",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
+    # Early, so answers made before the view (a disallowed host, a body too large) carry it.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (sessions, CSRF, forms).
+    "common.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "common.cache.RequestVersionMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -149,6 +154,15 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# Password change and account deletion count toward the lockout too; their password
+# fields are never written into the attempt log.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 # Behind N trusted proxies the client address is taken from X-Forwarded-For; with none
 # (the default) from the connection itself, which a client cannot forge.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
@@ -161,6 +175,9 @@ else:
 # Sign-up and password-reset requests per client address per hour.
 SIGNUP_RATE_LIMIT = env_int("DJANGO_SIGNUP_RATE_LIMIT", 10)
 PASSWORD_RESET_RATE_LIMIT = env_int("DJANGO_PASSWORD_RESET_RATE_LIMIT", 5)
+
+# How long an email confirmation link works.
+EMAIL_CONFIRM_MAX_AGE = timedelta(days=env_int("DJANGO_EMAIL_CONFIRM_DAYS", 3))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -236,6 +253,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, turned off (common.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
+# Request bodies larger than this are refused with a 413 before they are read
+# (common.middleware.RequestSizeLimitMiddleware); the data-file import is at most 5 MB.
+REQUEST_MAX_BYTES = env_int("DJANGO_REQUEST_MAX_MB", 6) * 1024 * 1024
 CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,11 +1,7 @@
 from django import forms
-from django.core.validators import URLValidator
 
 from learning.models import Module, PortfolioProject, TopicState
-
-http_url = URLValidator(
-    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
-)
+from learning.validators import project_url
 
 
 class TopicStateForm(forms.Form):
@@ -60,8 +56,9 @@ class PortfolioProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["modules"].queryset = Module.objects.active()
-        self.fields["repository_url"].validators.append(http_url)
-        self.fields["demo_url"].validators.append(http_url)
+        for name in ("repository_url", "demo_url"):
+            # Our validator only, so a bad address gets one message, not Django's too.
+            self.fields[name].validators = [project_url]
 
     def clean(self):
         cleaned = super().clean()

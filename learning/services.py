@@ -1,5 +1,8 @@
 """Writes for the learning app: each validates, then writes inside one transaction."""
 
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,9 +53,46 @@ def topic_note_set(*, user, topic: Topic, note: str) -> TopicState:
     return topic_state
 
 
+# A new project identical to one the learner created this recently is the same
+# submission sent twice (a double click, a resent form): it is not created again.
+REPEAT_WINDOW = timedelta(seconds=30)
+REPEAT_FIELDS = [
+    "title",
+    "description",
+    "status",
+    "repository_url",
+    "demo_url",
+    "started_on",
+    "finished_on",
+]
+
+
+def _repeated_project(*, form, user) -> PortfolioProject | None:
+    """The learner's project created within REPEAT_WINDOW with the same values as the
+    form, modules and idea included, if there is one."""
+    project = form.instance
+    recent = PortfolioProject.objects.for_user(user).filter(
+        created_at__gte=timezone.now() - REPEAT_WINDOW,
+        idea=project.idea_id,
+        **{name: form.cleaned_data.get(name) for name in REPEAT_FIELDS},
+    )
+    modules = {module.pk for module in form.cleaned_data.get("modules") or []}
+    for candidate in recent.prefetch_related("modules"):
+        if {module.pk for module in candidate.modules.all()} == modules:
+            return candidate
+    return None
+
+
 def portfolio_project_save(*, form, user) -> PortfolioProject:
-    """Save a validated portfolio form for its owner, with its modules."""
+    """Save a validated portfolio form for its owner, with its modules. A new project
+    that repeats one created moments ago returns that one instead of a copy."""
     with transaction.atomic():
+        if form.instance.pk is None:
+            # Serialise this learner's creations, so two identical submissions racing
+            # each other find one another.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            if repeated := _repeated_project(form=form, user=user):
+                return repeated
         project = form.save(commit=False)
         project.user = user
         project.save()

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.cache import content_cached
 from common.fragments import lazy_context
@@ -49,7 +49,7 @@ def summary_context(user, module):
 # Public content
 
 
-@require_GET
+@require_safe
 def module_list(request):
     def page():
         modules = content_cached(
@@ -71,7 +71,7 @@ def module_list(request):
     return render(request, "learning/module_list.html", context)
 
 
-@require_GET
+@require_safe
 def module_detail(request, module):
     slug = module
     module = content_cached(
@@ -108,7 +108,7 @@ def module_detail(request, module):
     return render(request, "learning/module_detail.html", context)
 
 
-@require_GET
+@require_safe
 def topic_detail(request, module, topic):
     module_slug, topic_slug = module, topic
     active = Topic.objects.active().filter(module__slug=module_slug, slug=topic_slug)
@@ -164,7 +164,7 @@ def topic_detail(request, module, topic):
     return render(request, "learning/topic_detail.html", context)
 
 
-@require_GET
+@require_safe
 def project_list(request):
     ideas = role_hooks.ideas_with_roles(
         ProjectIdea.objects.active().prefetch_related(
@@ -174,7 +174,7 @@ def project_list(request):
     return render(request, "learning/project_list.html", {"ideas": ideas, "nav": "projects"})
 
 
-@require_GET
+@require_safe
 def project_detail(request, slug):
     idea = content_cached(
         f"project:{slug}",
@@ -270,7 +270,7 @@ def _owned_project(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def portfolio_list(request):
     projects = (
         PortfolioProject.objects.for_user(request.user)
@@ -283,7 +283,7 @@ def portfolio_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def portfolio_create(request):
     idea = None
     idea_slug = request.POST.get("idea") or request.GET.get("idea")
@@ -316,7 +316,7 @@ def portfolio_create(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def portfolio_edit(request, pk):
     project = _owned_project(request, pk)
     form = PortfolioProjectForm(request.POST or None, instance=project)
@@ -333,7 +333,7 @@ def portfolio_edit(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def portfolio_delete(request, pk):
     project = _owned_project(request, pk)
     if request.method == "POST":

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.signup import email_confirm_token
 from tests.careers.factories import RoleFactory
 from tests.conftest import build_catalogue
 from tests.learning.factories import PortfolioProjectFactory, ProjectIdeaFactory
@@ -37,6 +38,7 @@ EXPECTED = {
     "accounts:password-reset-confirm": PUBLIC,
     "accounts:password-reset-complete": PUBLIC,
     "accounts:signup": ANONYMOUS_FORM,
+    "accounts:email-confirm": PUBLIC,
     "careers:dashboard": SIGNED_IN,
     "learning:portfolio-list": SIGNED_IN,
     "learning:portfolio-create": SIGNED_IN,
@@ -52,6 +54,7 @@ EXPECTED = {
     "learning:topic-note": POST_ONLY,
     "accounts:logout": POST_ONLY,
     "accounts:target-role": POST_ONLY,
+    "accounts:email-confirm-resend": POST_ONLY,
 }
 
 
@@ -93,6 +96,7 @@ def url_for(learner):
         "learning:portfolio-delete": {"pk": project.pk},
         "public-progress": {"handle": "ada"},
         "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "set-password"},
+        "accounts:email-confirm": {"token": email_confirm_token(learner)},
     }
     return lambda name: reverse(name, kwargs=kwargs.get(name))
 
@@ -178,3 +182,34 @@ def test_staff_reach_every_admin_list(people):
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner"])
+def test_head_answers_wherever_get_does(people, url_for, who):
+    client = client_for(people[who])
+    for name in EXPECTED:
+        if name in ("learning:portfolio-edit", "learning:portfolio-delete") and who != "learner":
+            continue
+        get = client.get(url_for(name))
+        head = client.head(url_for(name))
+        assert head.status_code == get.status_code, (name, who, head.status_code)
+        assert head.content == b"", name
+
+
+# Pages showing a learner's own data: everything a signed-in learner is served,
+# including public pages (their name is in the header; module and topic pages show
+# their states and notes).
+def test_every_page_for_a_signed_in_learner_is_private_and_not_stored(people, url_for):
+    client = client_for(people["learner"])
+    for name, kind in EXPECTED.items():
+        response = client.get(url_for(name))
+        cache_control = response.headers.get("Cache-Control", "")
+        assert "private" in cache_control, (name, kind, cache_control)
+        assert "no-store" in cache_control, (name, kind, cache_control)
+        assert "public" not in cache_control, name
+
+
+def test_public_pages_for_visitors_stay_cacheable(url_for):
+    client = Client()
+    for name in ["home", "careers:role-list", "learning:module-detail", "learning:topic-detail"]:
+        assert "private" not in client.get(url_for(name)).headers.get("Cache-Control", ""), name

@@ -23,6 +23,7 @@ MESSAGES = {
     "string_pattern_mismatch": "must not contain null characters",  # schema.WITHOUT_NULL
     "blank": "must not be empty",
     "web_address": "must be an http:// or https:// address, or empty",
+    "userinfo": "must not have a “name@” part before the site",
     "int_type": WHOLE_HOURS,
     "greater_than_equal": WHOLE_HOURS,
     "less_than_equal": WHOLE_HOURS,

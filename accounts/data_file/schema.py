@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from django.db import models
 from pydantic import (
     AfterValidator,
@@ -26,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from accounts.models import TargetRoleChange, User
 from learning.models import PortfolioProject, TopicState
 from learning.querysets import COMPLETE_STATES
+from learning.validators import project_url
 
 EXPORT_FORMAT = "genai-pathways-export"
 EXPORT_VERSION = 1
@@ -51,15 +51,13 @@ def _not_blank(value: str) -> str:
     return value
 
 
-_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
-
-
 def _web_address(value: str) -> str:
+    """The portfolio form's rule (learning.validators.project_url), in our wording."""
     try:
         if value:
-            _WEB_ADDRESS(value)
-    except DjangoValidationError:
-        raise problem("web_address") from None
+            project_url(value)
+    except DjangoValidationError as error:
+        raise problem("userinfo" if error.code == "userinfo" else "web_address") from None
     return value
 
 

@@ -4,11 +4,12 @@ import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from accounts.forms import SignupForm
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -31,25 +32,40 @@ def signed_in_user_id(client):
 # Sign-up
 
 
-def test_signup_creates_account_signs_in_and_redirects_to_dashboard(client):
+SIGNUP_MESSAGE = "We have sent a message to"
+
+
+def test_signup_creates_a_usable_account_and_sends_a_confirmation_link(client, mailoutbox):
     response = client.post(reverse("accounts:signup"), signup_data(email="New@Example.COM"))
 
     assert response.status_code == 302
-    assert response.url == reverse("careers:dashboard")
+    assert response.url == reverse("accounts:login")
     user = User.objects.get()
     assert user.email == "new@example.com"
     assert user.check_password(STRONG_PASSWORD)
+    assert user.email_confirmed_at is None
+    assert signed_in_user_id(client) is None  # signed in only with the password
+    assert any(SIGNUP_MESSAGE in text for text in message_texts(response))
+    [message] = mailoutbox
+    assert message.to == ["new@example.com"]
+    assert "/accounts/email/confirm/" in message.body
+    # Usable at once: sign in with the password just chosen, the address pre-filled.
+    login_page = client.get(response.url)
+    assert 'value="new@example.com"' in login_page.content.decode()
+    signed_in = client.post(
+        reverse("accounts:login"), {"username": "new@example.com", "password": STRONG_PASSWORD}
+    )
+    assert signed_in.status_code == 302
     assert signed_in_user_id(client) == str(user.pk)
-    assert "Welcome to GenAI Pathways! Your account is ready." in message_texts(response)
 
 
-def test_signup_redirects_to_safe_next(client):
+def test_signup_keeps_a_safe_next_for_the_sign_in_that_follows(client):
     response = client.post(
         reverse("accounts:signup"), {**signup_data(), "next": "/roles/prompt-engineer/"}
     )
 
     assert response.status_code == 302
-    assert response.url == "/roles/prompt-engineer/"
+    assert response.url == reverse("accounts:login") + "?next=%2Froles%2Fprompt-engineer%2F"
 
 
 def test_signup_ignores_next_pointing_to_another_site(client):
@@ -57,52 +73,161 @@ def test_signup_ignores_next_pointing_to_another_site(client):
         reverse("accounts:signup"), {**signup_data(), "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("careers:dashboard")
+    assert response.url == reverse("accounts:login")
+
+
+def signup_answer(client, email):
+    """What a visitor can see of a sign-up: status, where it leads, the message and the
+    page it leads to."""
+    response = client.post(reverse("accounts:signup"), signup_data(email=email))
+    texts = [text.replace(email.strip().lower(), "EMAIL") for text in message_texts(response)]
+    return response.status_code, response.url, texts
 
 
 @pytest.mark.parametrize("email", ["ada@example.com", "ADA@Example.com", " Ada@example.COM "])
-def test_signup_refuses_an_email_that_exists_in_any_case(client, learner, email):
-    response = client.post(reverse("accounts:signup"), signup_data(email=email))
+def test_signup_with_an_existing_email_answers_as_for_a_new_one(client, learner, email, mailoutbox):
+    existing = signup_answer(client, email)
+    new = signup_answer(Client(), "someone-new@example.com")
 
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "An account with this email already exists."
+    assert existing == new
+    assert User.objects.count() == 2  # the learner and the new address; no second Ada
+    learner.refresh_from_db()
+    assert not learner.check_password(STRONG_PASSWORD)  # the account is untouched
+    tried, confirm = mailoutbox
+    assert tried.to == ["ada@example.com"]
+    assert "Someone (perhaps you) just tried to create" in tried.body
+    assert reverse("accounts:login") in tried.body
+    assert reverse("accounts:password-reset") in tried.body
+    assert "/accounts/email/confirm/" not in tried.body
+    assert confirm.to == ["someone-new@example.com"]
+
+
+def test_signup_losing_the_race_for_an_address_answers_the_same(client, learner, monkeypatch):
+    # Another request creates the account between the check and the insert.
+    from django.db.models import QuerySet
+
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    response = client.post(reverse("accounts:signup"), signup_data(email="ADA@example.com"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
+    assert User.objects.count() == 1
+
+
+class CountingHasher(MD5PasswordHasher):
+    algorithm = "counting-md5"
+    calls = 0
+
+    def encode(self, password, salt):
+        type(self).calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.mark.parametrize("email", ["ada@example.com", "someone-new@example.com"])
+def test_signup_hashes_the_password_once_for_new_and_existing_addresses(
+    client, settings, learner, email
+):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.calls = 0
+    client.post(reverse("accounts:signup"), signup_data(email=email))
+    assert CountingHasher.calls == 1
+
+
+@pytest.mark.parametrize("email", ["ada@example.com", "nobody@example.com"])
+def test_sign_in_hashes_the_password_once_for_known_and_unknown_addresses(client, settings, email):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    User.objects.create_user(email="ada@example.com", password=STRONG_PASSWORD)
+    CountingHasher.calls = 0
+    client.post(reverse("accounts:login"), {"username": email, "password": "wrong-guess-1"})
+    assert CountingHasher.calls == 1
+
+
+def test_emails_to_one_address_are_capped(client, settings, learner, mailoutbox):
+    settings.SIGNUP_RATE_LIMIT = 2
+    for index in range(4):
+        Client().post(
+            reverse("accounts:signup"),
+            signup_data(email="ada@example.com"),
+            REMOTE_ADDR=f"10.0.0.{index}",
+        )
+    assert len(mailoutbox) == 2
+
+
+# Confirming the address
+
+
+def confirm_link(message):
+    return re.search(r"https?://\S+/accounts/email/confirm/\S+/", message.body).group(0)
+
+
+def test_the_confirmation_link_confirms_the_address_on_a_post(client, mailoutbox):
+    client.post(reverse("accounts:signup"), signup_data())
+    link = confirm_link(mailoutbox[0])
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Confirm my email" in page.content.decode()
+    assert User.objects.get().email_confirmed_at is None  # a GET changes nothing
+    response = client.post(link)
+    assert response.status_code == 302
+    assert User.objects.get().email_confirmed_at is not None
+    assert "is confirmed" in " ".join(message_texts(response))
+
+
+def test_a_confirmation_link_expires(client, settings, mailoutbox):
+    from datetime import timedelta
+
+    client.post(reverse("accounts:signup"), signup_data())
+    link = confirm_link(mailoutbox[0])
+    settings.EMAIL_CONFIRM_MAX_AGE = timedelta(seconds=-1)
+    response = client.post(link)
+    assert response.status_code == 400
+    assert "That link does not work" in response.content.decode()
+    assert User.objects.get().email_confirmed_at is None
+
+
+@pytest.mark.parametrize("token", ["x", "eyJ1c2VyIjoxfQ:1u:abc", "a" * 2000])
+def test_a_forged_confirmation_link_does_nothing(client, learner, token):
+    response = client.post(reverse("accounts:email-confirm", args=[token]))
+    assert response.status_code == 400
+    learner.refresh_from_db()
+    assert learner.email_confirmed_at is None
+
+
+def test_a_confirmation_link_names_neither_the_address_nor_works_for_another(
+    learner, other_learner
+):
+    from accounts.signup import email_confirm_token, email_confirm_user
+
+    token = email_confirm_token(learner)
+    assert "ada" not in token.lower()
+    assert email_confirm_user(token) == learner
+    learner.email = "ada.new@example.com"
+    learner.save()
+    assert email_confirm_user(token) is None  # the address changed since
+
+
+def test_settings_mark_an_unconfirmed_address_and_resend_the_link(
+    learner_client, learner, mailoutbox
+):
+    page = learner_client.get(reverse("accounts:settings")).content.decode()
+    assert "Not confirmed" in page
+    assert "Send the link again" in page
+    response = learner_client.post(reverse("accounts:email-confirm-resend"))
+    assert response.status_code == 302
+    [message] = mailoutbox
+    assert message.to == [learner.email]
+    learner_client.post(confirm_link(message))
+    page = learner_client.get(reverse("accounts:settings")).content.decode()
+    assert "Confirmed" in page and "Send the link again" not in page
+
+
+def test_resending_the_link_is_rate_limited(learner_client, settings, mailoutbox):
+    settings.SIGNUP_RATE_LIMIT = 2
+    statuses = [
+        learner_client.post(reverse("accounts:email-confirm-resend")).status_code for _ in range(3)
     ]
-    assert User.objects.count() == 1
-    assert signed_in_user_id(client) is None
-
-
-def test_signup_turns_the_database_uniqueness_race_into_the_same_form_error(
-    client, learner, monkeypatch
-):
-    # Simulate another request creating the account between validation and insert.
-    monkeypatch.setattr("accounts.forms.email_clean", lambda email, **kwargs: email.lower())
-    monkeypatch.setattr(SignupForm, "validate_unique", lambda self: None)
-    monkeypatch.setattr(SignupForm, "validate_constraints", lambda self: None)
-
-    response = client.post(reverse("accounts:signup"), signup_data(email="ADA@example.com"))
-
-    assert response.status_code == 200
-    assert "An account with this email already exists." in response.content.decode()
-    assert User.objects.count() == 1
-
-
-@pytest.mark.parametrize("caught_by", ["unique field", "case-insensitive constraint"])
-def test_signup_racing_past_the_email_check_gets_the_same_message_from_the_model(
-    client, learner, monkeypatch, caught_by
-):
-    # Another request creates the account after the form's email check, so the model's
-    # own uniqueness checks are the ones that find it.
-    monkeypatch.setattr("accounts.forms.email_clean", lambda email, **kwargs: email.lower())
-    if caught_by == "case-insensitive constraint":
-        monkeypatch.setattr(SignupForm, "validate_unique", lambda self: None)
-
-    response = client.post(reverse("accounts:signup"), signup_data(email="ADA@example.com"))
-
-    assert response.status_code == 200
-    assert "An account with this email already exists." in response.content.decode()
-    assert "is violated" not in response.content.decode()
-    assert User.objects.count() == 1
+    assert statuses == [302, 302, 429]
+    assert len(mailoutbox) == 2
 
 
 @pytest.mark.parametrize(

@@ -268,6 +268,18 @@ def test_import_refuses_non_http_urls(learner_client, learner, exported, account
     )
 
 
+def test_import_refuses_urls_with_a_user_name(learner_client, learner, exported, account_snapshot):
+    exported["portfolio_projects"][0]["repository_url"] = "http://github.com@evil.example/"
+
+    refuse(
+        learner_client,
+        learner,
+        exported,
+        account_snapshot,
+        "portfolio_projects #1, repository_url: must not have a “name@” part before the site.",
+    )
+
+
 @pytest.mark.parametrize(
     ("section", "index", "key", "length", "limit"),
     [

@@ -94,3 +94,72 @@ def test_password_reset_is_rate_limited_per_address(settings, mailoutbox):
     )
     assert limited.status_code == 429
     assert len(mailoutbox) == 2
+
+
+# Every other password check counts toward the same lockout.
+
+
+def delete_account(client, password, address="10.0.0.1"):
+    return client.post(reverse("accounts:delete"), {"password": password}, REMOTE_ADDR=address)
+
+
+def change_password(client, old_password, address="10.0.0.1"):
+    new = "a-new-long-passphrase-3"
+    return client.post(
+        reverse("accounts:password-change"),
+        {"old_password": old_password, "new_password1": new, "new_password2": new},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.mark.parametrize("check", [delete_account, change_password])
+def test_five_wrong_passwords_on_a_signed_in_page_lock_the_account(check):
+    user = UserFactory(email="ada@example.com")
+    client = Client()
+    client.force_login(user)
+    statuses = [check(client, "wrong", f"10.0.0.{i}").status_code for i in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks, as at sign-in
+    locked = check(client, DEFAULT_PASSWORD, "10.9.9.9")
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)  # neither deleted nor changed
+    # ... and sign-in is locked for the account too.
+    assert sign_in(Client(), "ada@example.com", DEFAULT_PASSWORD, "10.8.8.8").status_code == 429
+
+
+def test_failures_on_sign_in_deletion_and_password_change_add_up():
+    user = UserFactory(email="ada@example.com")
+    client = Client()
+    client.force_login(user)
+    sign_in(Client(), "ada@example.com", "wrong", "10.0.0.1")
+    sign_in(Client(), "ada@example.com", "wrong", "10.0.0.2")
+    delete_account(client, "wrong", "10.0.0.3")
+    change_password(client, "wrong", "10.0.0.4")
+    assert change_password(client, "wrong", "10.0.0.5").status_code == 429
+    assert delete_account(client, DEFAULT_PASSWORD, "10.0.0.6").status_code == 429
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_a_locked_address_cannot_check_passwords_on_signed_in_pages():
+    for index in range(5):
+        sign_in(Client(), f"nobody{index}@example.com", "wrong", "10.1.1.1")
+    user = UserFactory(email="grace@example.com")
+    client = Client()
+    client.force_login(user)
+    assert delete_account(client, DEFAULT_PASSWORD, "10.1.1.1").status_code == 429
+    assert User.objects.filter(pk=user.pk).exists()
+    assert change_password(client, DEFAULT_PASSWORD, "10.2.2.2").status_code == 302
+
+
+def test_the_attempt_log_never_holds_a_password():
+    from axes.models import AccessAttempt
+
+    user = UserFactory(email="ada@example.com")
+    client = Client()
+    client.force_login(user)
+    change_password(client, "my-secret-guess")
+    delete_account(client, "another-secret-guess")
+    logged = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert "secret-guess" not in logged
+    assert "a-new-long-passphrase" not in logged

@@ -6,7 +6,6 @@ installs, and Java for the Nu HTML Checker; without them those checks are skippe
 except on CI.
 """
 
-
 import pytest
 
 from tests.browser import support
