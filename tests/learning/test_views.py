@@ -160,16 +160,30 @@ def test_state_change_is_post_only(learner_client):
     assert learner_client.get(reverse("learning:topic-state", args=[topic.slug])).status_code == 405
 
 
-def test_topic_with_open_prerequisites_is_flagged_but_tickable(learner_client, learner):
+def test_needs_hint_shows_only_on_not_started_topics_with_open_prerequisites(
+    learner_client, learner
+):
     basics = TopicFactory(title="Python basics")
     topic = TopicFactory(module=basics.module, prerequisites=[basics])
-    html = learner_client.get(topic.module.get_absolute_url()).content.decode()
-    assert "Prerequisites not done" in html
-    learner_client.post(reverse("learning:topic-state", args=[topic.slug]), {"state": "done"})
-    assert TopicState.objects.get(user=learner, topic=topic).state == "done"
+    url = topic.module.get_absolute_url()
+
+    def hint():
+        html = learner_client.get(url).content.decode()
+        assert "Prerequisites not done" not in html and "prereq-warning" not in html
+        return "Needs: <a" in html
+
+    assert hint()
+    # Still tickable; once done (or known, or being learned) the hint goes away.
+    for state in ("done", "skipped", "learning"):
+        learner_client.post(reverse("learning:topic-state", args=[topic.slug]), {"state": state})
+        assert TopicState.objects.get(user=learner, topic=topic).state == state
+        assert not hint(), state
+    learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]), {"state": "not_started"}
+    )
+    assert hint()
     TopicStateFactory(user=learner, topic=basics, state="done")
-    html = learner_client.get(topic.module.get_absolute_url()).content.decode()
-    assert "Prerequisites not done" not in html
+    assert not hint()
 
 
 def test_note_is_private_and_sanitised(learner_client, learner, other_learner, client):
