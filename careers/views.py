@@ -23,9 +23,9 @@ from careers.readiness import (
 from common.cache import content_cached
 from common.fragments import lazy_context
 from learning.forms import TopicStateForm
-from learning.models import Module, ProjectIdea, Topic, TopicState
-from learning.progress import activity, done_by_module, topic_row
-from learning.services import topic_state_set
+from learning.models import Module, ProjectIdea, Topic
+from learning.progress import activity, done_by_module, learner_marks, topic_row
+from learning.services import topic_state_tick
 
 # Roles
 
@@ -162,6 +162,23 @@ def _dashboard_page(request, template):
     return render(request, template, context)
 
 
+def _dashboard_tick(request, topic, tick, done):
+    """The answer to an htmx tick on the dashboard: the row, marked, in its place (the list
+    does not move under the cursor), the readiness card and the status line."""
+    role = catalogue().roles.get(request.user.target_role_id)
+    progress = role_progress(request.user, role, done) if role is not None else None
+    context = {
+        "topic": learner_marks(request.user, [topic])[0],
+        "tick": tick,
+        "role": role,
+        "progress": progress,
+        "ready_on": ready_on(progress.hours_left, request.user.weekly_hours) if progress else None,
+        "dashboard_url": reverse("careers:dashboard"),
+        "next_url": reverse("careers:dashboard"),
+    }
+    return render(request, "careers/_dashboard_tick.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
@@ -177,14 +194,13 @@ def dashboard(request):
                 return HttpResponse("That is not a valid state.", status=400)
             messages.error(request, "That is not a valid state; nothing was changed.")
             return redirect("careers:dashboard")
-        _, changed = topic_state_set(
+        tick, done = topic_state_tick(
             user=request.user, topic=topic, state=form.cleaned_data["state"]
         )
         if request.htmx:
-            return _dashboard_page(request, "careers/dashboard.html#dashboard-body")
-        if changed:
-            label = TopicState.State(form.cleaned_data["state"]).label
-            messages.success(request, f"“{topic.title}” is now marked {label.lower()}.")
+            return _dashboard_tick(request, topic, tick, done)
+        if tick.changed:
+            messages.success(request, tick.message)
         return redirect(reverse("careers:dashboard") + f"#topic-{topic.slug}")
     return _dashboard_page(request, "careers/dashboard.html")
 

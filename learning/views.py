@@ -15,18 +15,20 @@ from learning.forms import PortfolioProjectForm, TopicNoteForm, TopicStateForm
 from learning.hooks import role_hooks
 from learning.models import Module, PortfolioProject, ProjectIdea, Topic, TopicState
 from learning.progress import done_by_module, learner_marks, module_totals, percent, topic_row
-from learning.services import portfolio_project_save, topic_note_set, topic_state_set
+from learning.services import portfolio_project_save, topic_note_set, topic_state_tick
 
 # Helpers
 
 
-def summary_context(user, module):
+def summary_context(user, module, done=None):
     """The progress summary: this module's progress and readiness for the target role
-    (one query over the learner's states)."""
+    (one query over the learner's states, none when `done` figures that cover this module
+    and the target's are given)."""
     context = {"summary_module": module, "module_progress": None, "target_readiness": None}
     if not user.is_authenticated:
         return context
-    done = done_by_module(user, [module.pk, *role_hooks.target_module_ids(user)])
+    if done is None:
+        done = done_by_module(user, [module.pk, *role_hooks.target_module_ids(user)])
     total_hours, topic_count = module_totals().get(module.pk, (0, 0))
     done_hours, done_count = done.get(module.pk, (0, 0))
     context["module_progress"] = {
@@ -202,17 +204,17 @@ def topic_state_update(request, topic):
             return HttpResponse("That is not a valid state.", status=400)
         messages.error(request, "That is not a valid state; nothing was changed.")
         return redirect(safe_next(request, topic.module.get_absolute_url()))
-    _, changed = topic_state_set(user=request.user, topic=topic, state=form.cleaned_data["state"])
+    tick, done = topic_state_tick(user=request.user, topic=topic, state=form.cleaned_data["state"])
     if request.htmx:
         context = {
             "topic": learner_marks(request.user, [topic])[0],
+            "tick": tick,
             "next_url": safe_next(request, topic.module.get_absolute_url()),
-            **summary_context(request.user, topic.module),
+            **summary_context(request.user, topic.module, done),
         }
         return render(request, "learning/_topic_state_response.html", context)
-    if changed:
-        label = TopicState.State(form.cleaned_data["state"]).label
-        messages.success(request, f"“{topic.title}” is now marked {label.lower()}.")
+    if tick.changed:
+        messages.success(request, tick.message)
     return redirect(safe_next(request, topic.module.get_absolute_url()) + f"#topic-{topic.slug}")
 
 

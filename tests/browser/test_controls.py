@@ -2,6 +2,8 @@
 on in both colour schemes, the topic state control stays on one line on a phone, and it
 is one Tab stop per topic with the arrow keys moving inside it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -137,3 +139,35 @@ def test_arrow_keys_move_within_a_topic_and_tab_moves_between_topics(content, op
     # Shift+Tab from there goes back to a link, not through the other buttons.
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.tagName") == "A"
+
+
+def test_a_tick_says_what_changed_and_undo_takes_it_back_on_a_phone(content, open_page):
+    from careers.models import Role
+
+    learner = UserFactory(
+        email="ada@example.com", target_role=Role.objects.get(slug="prompt-engineer")
+    )
+    page = open_page(user=learner, viewport=PHONE)
+    page.goto(f"/learn/{MODULE}/")
+    # Only the status line is a live region.
+    assert page.locator("[aria-live]").count() == 0
+    expect(page.locator("[role=status]")).to_have_count(1)
+    strip = page.locator("#progress-strip")
+    expect(strip).to_be_visible()
+    expect(strip).to_contain_text("0 of")
+
+    page.locator(f"#state-{TICKED[0]}-done").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text(re.compile(r"Done · \+\d+ h · readiness 0% → \d+%"))
+    expect(strip).to_contain_text("1 of")
+    # The strip stays at the top of the screen while the page scrolls.
+    page.mouse.wheel(0, 2000)
+    page.wait_for_timeout(200)
+    assert abs(strip.bounding_box()["y"]) < 1
+
+    status.get_by_role("button", name="Undo").click()
+    expect(page.locator(f"#state-{TICKED[0]}-not_started")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(status).to_contain_text("Not started · −")
+    expect(strip).to_contain_text("0 of")

@@ -114,17 +114,25 @@ def test_keyboard_user_can_do_the_whole_newcomer_journey(content, open_page):
     readiness = page.get_by_test_id("readiness").inner_text()
     assert readiness != "0%"
 
-    # "Next up" works too; the topic marked done leaves the list, and the focus moves to
-    # the refreshed dashboard instead of falling back to the top of the page.
+    # "Next up" works too; the row marked done stays where it was, marked, with the focus
+    # on the button just pressed, and the status line says what changed.
     first = page.locator("section[aria-labelledby='next-heading'] .topic-row").first
     first_topic = first.get_attribute("id").removeprefix("topic-")
+    rows_before = page.locator(
+        "section[aria-labelledby='next-heading'] .topic-row h3"
+    ).all_inner_texts()
     hours_before = page.locator("#readiness").inner_text()
     first_done = focus_state(page, first_topic, "done")
     page.keyboard.press("Space")
-    expect(page.locator(first_done)).to_have_count(0)
+    expect(page.locator(first_done)).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#readiness")).not_to_have_text(hours_before)
-    expect(page.locator("#dashboard-body")).to_be_focused()
+    expect(page.locator(first_done)).to_be_focused()
     assert focused(page)["visible"]
+    expect(page.locator("#tick-status")).to_contain_text("Done · +")
+    assert (
+        page.locator("section[aria-labelledby='next-heading'] .topic-row h3").all_inner_texts()
+        == rows_before
+    )
     readiness = page.get_by_test_id("readiness").inner_text()
 
     # A note.

@@ -135,6 +135,57 @@ def test_htmx_post_returns_only_the_row_and_the_summary(learner_client, learner)
     assert TopicStateChange.objects.filter(user=learner, topic=topic).count() == 1
 
 
+def test_htmx_tick_says_what_changed_with_undo_in_the_one_live_region(learner_client, learner):
+    first = TopicFactory(hours=8)
+    second = TopicFactory(module=first.module, hours=2)
+    url = reverse("learning:topic-state", args=[first.slug])
+    html = learner_client.post(url, {"state": "done"}, headers={"HX-Request": "true"}).content
+    html = html.decode()
+    assert 'id="tick-status" data-hx-swap-oob="innerHTML"' in html
+    assert "Done · +8 h" in html
+    assert 'name="state" value="not_started"' in html and ">Undo</button>" in html
+    assert "aria-live" not in html  # only the status element of the page is a live region
+    # Undo is the same post with the state before.
+    html = learner_client.post(url, {"state": "not_started"}, headers={"HX-Request": "true"})
+    assert "Not started · −8 h" in html.content.decode()
+    assert TopicState.objects.get(user=learner, topic=first).state == "not_started"
+    # Finishing the module is celebrated once, by the tick that finishes it.
+    learner_client.post(url, {"state": "skipped"}, headers={"HX-Request": "true"})
+    last = learner_client.post(
+        reverse("learning:topic-state", args=[second.slug]),
+        {"state": "done"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f"You finished {first.module.title}." in last
+    again = learner_client.post(
+        reverse("learning:topic-state", args=[second.slug]),
+        {"state": "skipped"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "You finished" not in again
+
+
+def test_pages_have_one_live_region_only(learner_client):
+    topic = TopicFactory()
+    for url in (
+        topic.module.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("careers:dashboard"),
+    ):
+        html = learner_client.get(url).content.decode()
+        assert html.count('role="status"') == 1, url
+        assert "aria-live" not in html, url
+        assert 'id="tick-status"' in html
+
+
+def test_plain_tick_message_says_what_changed(learner_client, learner):
+    topic = TopicFactory(hours=3, title="Tokens")
+    response = learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]), {"state": "done"}, follow=True
+    )
+    assert "“Tokens” is now marked done · +3 h." in response.content.decode()
+
+
 def test_next_pointing_elsewhere_is_ignored(learner_client):
     topic = TopicFactory()
     response = learner_client.post(
