@@ -26,6 +26,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import User
+from accounts.onboarding import intent_apply, intent_from, onboarding_start_url, signup_url
 from accounts.services import (
     target_role_set,
     user_delete,
@@ -62,6 +63,7 @@ def signup(request):
     ):
         return too_many_attempts(request, "sign-up")
     form = SignupForm(_posted(request))
+    intent = intent_from(request)
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -71,11 +73,13 @@ def signup(request):
         else:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, "Welcome to GenAI Pathways! Your account is ready.")
-            return redirect(safe_next(request, reverse("careers:dashboard")))
+            if intent is not None:
+                messages.success(request, intent_apply(user=user, intent=intent))
+            return redirect(onboarding_start_url(safe_next(request, "")))
     return render(
         request,
         "accounts/signup_form.html",
-        {"form": form, "next": safe_next(request, ""), "nav": "signup"},
+        {"form": form, "next": safe_next(request, ""), "intent": intent, "nav": "signup"},
     )
 
 
@@ -84,9 +88,14 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     extra_context = {"nav": "login"}
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "intent": intent_from(self.request)}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, f"Welcome back, {form.get_user().get_short_name()}.")
+        if (intent := intent_from(self.request)) is not None:
+            messages.success(self.request, intent_apply(user=form.get_user(), intent=intent))
         return response
 
 
@@ -166,9 +175,13 @@ def target_role_update(request):
     slug = request.POST.get("role", "")
     role = get_object_or_404(Role.objects.active(), slug=slug) if slug else None
     if not request.user.is_authenticated:
-        # Back to the role's page after signing in; this URL only takes POSTs.
-        fallback = reverse("careers:role-list")
-        return redirect_to_login(role.get_absolute_url() if role else safe_next(request, fallback))
+        # To sign-up, which says what it will save and saves it; after the onboarding the
+        # dashboard then measures the new target (this URL only takes POSTs).
+        if role is None:
+            return redirect_to_login(safe_next(request, reverse("careers:role-list")))
+        return redirect(
+            signup_url(intent=f"target:{role.slug}", next_url=reverse("careers:dashboard"))
+        )
     if target_role_set(user=request.user, role=role):
         if role:
             messages.success(request, f"Your target role is now {role.title}.")

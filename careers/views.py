@@ -122,6 +122,7 @@ DASHBOARD_VALUES = [
     "next_topics",
     "ready_on",
     "evidence",
+    "done_hours_anywhere",
 ]
 
 
@@ -133,6 +134,7 @@ def dashboard_context(user) -> dict:
         role=role,
         closest_roles=readiness_by_role(user, done)[:5],
         activity=activity(user),
+        done_hours_anywhere=sum(hours for hours, _ in done.values()),
     )
     if role is None:
         return context
@@ -143,7 +145,8 @@ def dashboard_context(user) -> dict:
     context.update(
         progress=progress,
         next_topics=next_topics,
-        ready_on=ready_on(progress.hours_left, user.weekly_hours),
+        # A date only at a pace the learner chose, never at the default they never saw.
+        ready_on=ready_on(progress.hours_left, user.weekly_hours) if user.pace_chosen else None,
         evidence=evidence(user, progress),
     )
     return context
@@ -172,7 +175,12 @@ def _dashboard_tick(request, topic, tick, done):
         "tick": tick,
         "role": role,
         "progress": progress,
-        "ready_on": ready_on(progress.hours_left, request.user.weekly_hours) if progress else None,
+        "ready_on": (
+            ready_on(progress.hours_left, request.user.weekly_hours)
+            if progress and request.user.pace_chosen
+            else None
+        ),
+        "done_hours_anywhere": sum(hours for hours, _ in done_by_module(request.user).values()),
         "dashboard_url": reverse("careers:dashboard"),
         "next_url": reverse("careers:dashboard"),
     }

@@ -1,11 +1,13 @@
 from itertools import groupby
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.cache import content_cached
@@ -181,9 +183,14 @@ def project_detail(request, slug):
 # Topic progress
 
 
-def _anonymous_to_login(request, fallback):
+def _anonymous_to_login(request, fallback, intent=""):
+    """To sign in, or with an `intent` (see accounts/onboarding.py) to sign-up, which says
+    what it will save and saves it."""
     next_url = safe_next(request, fallback)
     login_url = redirect_to_login(next_url).url
+    if intent:
+        query = urlencode({"intent": intent, "next": next_url})
+        login_url = f"{resolve_url(settings.SIGNUP_URL)}?{query}"
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = login_url
@@ -196,9 +203,10 @@ def topic_state_update(request, topic):
     topic = topic_row(topic)
     if topic is None:
         raise Http404("No such topic.")
-    if not request.user.is_authenticated:
-        return _anonymous_to_login(request, topic.get_absolute_url())
     form = TopicStateForm(request.POST)
+    if not request.user.is_authenticated:
+        intent = f"topic:{topic.slug}:{form.cleaned_data['state']}" if form.is_valid() else ""
+        return _anonymous_to_login(request, topic.get_absolute_url(), intent)
     if not form.is_valid():
         if request.htmx:
             return HttpResponse("That is not a valid state.", status=400)

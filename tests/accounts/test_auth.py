@@ -31,11 +31,11 @@ def signed_in_user_id(client):
 # Sign-up
 
 
-def test_signup_creates_account_signs_in_and_redirects_to_dashboard(client):
+def test_signup_creates_account_signs_in_and_starts_the_onboarding(client):
     response = client.post(reverse("accounts:signup"), signup_data(email="New@Example.COM"))
 
     assert response.status_code == 302
-    assert response.url == reverse("careers:dashboard")
+    assert response.url == reverse("accounts:onboarding-role")
     user = User.objects.get()
     assert user.email == "new@example.com"
     assert user.check_password(STRONG_PASSWORD)
@@ -43,13 +43,15 @@ def test_signup_creates_account_signs_in_and_redirects_to_dashboard(client):
     assert "Welcome to GenAI Pathways! Your account is ready." in message_texts(response)
 
 
-def test_signup_redirects_to_safe_next(client):
+def test_signup_carries_a_safe_next_through_the_onboarding(client):
     response = client.post(
         reverse("accounts:signup"), {**signup_data(), "next": "/roles/prompt-engineer/"}
     )
 
     assert response.status_code == 302
-    assert response.url == "/roles/prompt-engineer/"
+    assert (
+        response.url == reverse("accounts:onboarding-role") + "?next=%2Froles%2Fprompt-engineer%2F"
+    )
 
 
 def test_signup_ignores_next_pointing_to_another_site(client):
@@ -57,7 +59,7 @@ def test_signup_ignores_next_pointing_to_another_site(client):
         reverse("accounts:signup"), {**signup_data(), "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("careers:dashboard")
+    assert response.url == reverse("accounts:onboarding-role")
 
 
 @pytest.mark.parametrize("email", ["ada@example.com", "ADA@Example.com", " Ada@example.COM "])

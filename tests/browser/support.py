@@ -110,6 +110,10 @@ PAGES = [
     ("search results", ANONYMOUS, "/search/?q=prompt", 200),
     ("search, nothing found", ANONYMOUS, "/search/?q=zzzzqqq", 200),
     ("sign up", ANONYMOUS, "/accounts/signup/", 200),
+    ("sign up with an intent", ANONYMOUS, "/accounts/signup/?intent=target:prompt-engineer", 200),
+    ("onboarding: role", NEWCOMER, "/accounts/welcome/", 200),
+    ("onboarding: weekly hours", NEWCOMER, "/accounts/welcome/pace/", 200),
+    ("onboarding: what you know", LEARNER, "/accounts/welcome/known/1/", 200),
     ("sign in", ANONYMOUS, "/accounts/login/", 200),
     ("password reset", ANONYMOUS, "/accounts/password/reset/", 200),
     ("dashboard, empty", NEWCOMER, "/dashboard/", 200),
@@ -188,6 +192,7 @@ def demo_learner_create(*, email: str, display_name: str = "Ada", handle: str | 
         display_name=display_name,
         target_role=role,
         weekly_hours=6,
+        pace_chosen=True,
         public_handle=handle,
         is_progress_public=handle is not None,
     )

@@ -83,6 +83,11 @@ def test_keyboard_user_can_do_the_whole_newcomer_journey(content, open_page):
     page.keyboard.type(DEFAULT_PASSWORD)
     tab_to(page, "main button[type=submit]")
     page.keyboard.press("Enter")
+    # The onboarding, skipped from the keyboard.
+    expect(page).to_have_url(re.compile(r"/welcome/(#main)?$"))
+    skip_to_main(page)
+    tab_to(page, "main a[href='/dashboard/']")  # Skip the rest
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/dashboard/(#main)?$"))
 
     # Target role, with Space on the button.

@@ -86,15 +86,16 @@ def test_project_idea_page_offers_to_add_to_portfolio(client):
 # Topic state
 
 
-def test_anonymous_click_is_sent_to_sign_in_and_back(client):
+def test_anonymous_click_is_sent_to_sign_up_with_the_intent_and_back(client):
     topic = TopicFactory()
     next_url = topic.module.get_absolute_url()
     response = client.post(
         reverse("learning:topic-state", args=[topic.slug]), {"state": "done", "next": next_url}
     )
     assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+    assert response.url.startswith(reverse("accounts:signup"))
     assert "next=" in response.url and topic.module.slug in response.url
+    assert f"intent=topic%3A{topic.slug}%3Adone" in response.url
     assert not TopicState.objects.exists()
 
 
@@ -105,7 +106,7 @@ def test_anonymous_htmx_click_redirects_through_htmx(client):
         {"state": "done"},
         headers={"HX-Request": "true"},
     )
-    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:signup") + "?intent=")
 
 
 def test_plain_form_post_changes_state_once_and_redirects_back(learner_client, learner):
