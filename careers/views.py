@@ -132,7 +132,9 @@ def dashboard_context(user) -> dict:
     context = dict.fromkeys(DASHBOARD_VALUES)
     context.update(
         role=role,
-        closest_roles=readiness_by_role(user, done)[:5],
+        # Only roles the learner has made a start on mean anything here; the order is the
+        # one the card states (readiness, then fewest hours left).
+        closest_roles=[r for r in readiness_by_role(user, done) if r.readiness_percent > 0][:5],
         activity=activity(user),
         done_hours_anywhere=sum(hours for hours, _ in done.values()),
     )

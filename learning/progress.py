@@ -152,8 +152,11 @@ class Tick:
         return ""
 
 
-CHART_HEIGHT = 120
-CHART_BAR_STEP = 50
+# The chart's drawing units: 480 wide, drawn about 350 px wide in the dashboard's side
+# column, so its 20-unit text shows at about 15 px.
+CHART_HEIGHT = 110
+CHART_BAR_STEP = 38
+LABEL_EVERY = 3
 
 
 @dataclass
@@ -165,11 +168,16 @@ class WeekActivity:
 
     @property
     def x(self) -> int:
-        return 30 + self.index * CHART_BAR_STEP
+        return 14 + self.index * CHART_BAR_STEP
+
+    @property
+    def labelled(self) -> bool:
+        """Every third week carries its date under the axis, and the current week."""
+        return self.index % LABEL_EVERY == 0 or self.index == ACTIVITY_WEEKS - 1
 
     @property
     def y(self) -> int:
-        return 10 + CHART_HEIGHT - self.bar_height
+        return 24 + CHART_HEIGHT - self.bar_height
 
 
 @dataclass

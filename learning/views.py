@@ -177,7 +177,14 @@ def project_detail(request, slug):
     )
     if idea is None:
         raise Http404("No such project idea.")
-    return render(request, "learning/project_detail.html", {"idea": idea, "nav": "projects"})
+    in_portfolio = []
+    if request.user.is_authenticated:
+        in_portfolio = list(PortfolioProject.objects.for_user(request.user).filter(idea=idea))
+    return render(
+        request,
+        "learning/project_detail.html",
+        {"idea": idea, "in_portfolio": in_portfolio, "nav": "projects"},
+    )
 
 
 # Topic progress

@@ -45,3 +45,21 @@ function segmentedInit(root) {
 }
 document.addEventListener("DOMContentLoaded", () => segmentedInit(document));
 document.addEventListener("htmx:load", (event) => segmentedInit(event.detail.elt));
+
+// "Copy link" beside a link (hidden without this script, the link itself stays).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    const link = document.getElementById(button.dataset.copy);
+    const status = document.querySelector(`[data-copy-status="${button.dataset.copy}"]`);
+    if (!link || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(link.href);
+        if (status) status.textContent = "Copied.";
+      } catch {
+        if (status) status.textContent = "Could not copy; select the link instead.";
+      }
+    });
+  });
+});

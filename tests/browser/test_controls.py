@@ -171,3 +171,24 @@ def test_a_tick_says_what_changed_and_undo_takes_it_back_on_a_phone(content, ope
     )
     expect(status).to_contain_text("Not started · −")
     expect(strip).to_contain_text("0 of")
+
+
+@pytest.mark.parametrize("java_script", [True, False], ids=["js", "no-js"])
+def test_a_note_with_a_long_url_saves_without_csp_errors_and_fits_a_phone(
+    content, open_page, java_script
+):
+    learner = UserFactory(email="ada@example.com")
+    page = open_page(user=learner, viewport=PHONE, java_script=java_script)
+    page.goto(f"/learn/{MODULE}/{TICKED[0]}/")
+    note = page.get_by_label("Write a note")
+    # The help text is what the field says describes it.
+    expect(note).to_have_accessible_description("Markdown. Only you can see it.")
+    long_url = "https://example.com/" + "a-very-long-path-segment-" * 12
+    note.fill(f"Read **this**: {long_url} and <{long_url}>\n\n- one\n- two")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("#note .prose a")).to_have_attribute("href", long_url)
+    expect(page.locator("#note .prose li")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = page.locator(f"#state-{TICKED[0]}-skipped").bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    # The watch (see PageWatch) fails the test on any CSP violation the save caused.
