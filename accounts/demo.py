@@ -61,6 +61,7 @@ def demo_learner_build(
         password=password,
         display_name=display_name,
         weekly_hours=6,
+        pace_chosen=True,
         public_handle=handle,
         is_progress_public=handle is not None,
     )

@@ -2,9 +2,11 @@ import json
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils.text import slugify
 
 from accounts.models import DUPLICATE_EMAIL, User
 from accounts.services import HANDLE_RULES, HANDLE_TAKEN, handle_problems
@@ -34,10 +36,24 @@ class EmailAddressField(forms.EmailField):
     widget = forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"})
 
 
+class FirstErrorFocus:
+    """After a refused post, the focus starts in the first field that needs correcting,
+    not in the form's first field (works without JavaScript: `autofocus`)."""
+
+    def full_clean(self):
+        super().full_clean()
+        wrong = next((name for name in self.fields if name in self.errors), None)
+        if wrong is None:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[wrong].widget.attrs["autofocus"] = True
+
+
 # Sign-up and sign-in
 
 
-class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
+class SignupForm(FirstErrorFocus, auth_forms.SetPasswordMixin, forms.Form):
     """An email and a password. Whether the address has an account is not checked here:
     sign-up answers the same either way (see `user_signup`)."""
 
@@ -62,8 +78,20 @@ class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
         # The validators compare the password with the address, as for any account.
         self.validate_password_for_user(User(email=self.cleaned_data.get("email", "")))
 
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        """Every problem with the password at once: its strength is checked even when the
+        confirmation does not match (Django checks it only after they match)."""
+        if "password2" not in self.errors:
+            return super().validate_password_for_user(user, password_field_name)
+        password = self.cleaned_data.get("password1")
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error("password1", error)
 
-class LoginForm(auth_forms.AuthenticationForm):
+
+class LoginForm(FirstErrorFocus, auth_forms.AuthenticationForm):
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": (
@@ -98,7 +126,7 @@ class RoleChoiceField(forms.ModelChoiceField):
         return f"{role.title} (retired)" if role.is_archived else role.title
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(FirstErrorFocus, forms.ModelForm):
     """The learner's profile. The target role is saved by `target_role_set`, not here."""
 
     target_role = RoleChoiceField(
@@ -155,7 +183,13 @@ class SettingsForm(forms.ModelForm):
         self.fields["target_role"].queryset = Role.objects.filter(Q(is_archived=False) | current)
         self.fields["target_role"].initial = target_id
         self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
-        self.fields["public_handle"].widget.attrs["autocapitalize"] = "none"
+        handle = self.fields["public_handle"]
+        handle.widget.attrs["autocapitalize"] = "none"
+        handle.optional_note = "needed for a public page"
+        suggestion = slugify(self.instance.display_name or "")[:40].strip("-_")
+        if not self.instance.public_handle and len(suggestion) >= 3:
+            handle.widget.attrs["placeholder"] = suggestion
+            handle.help_text = f"{handle.help_text} Suggested from your name: {suggestion}."
 
     def clean_public_handle(self):
         handle = self.cleaned_data["public_handle"]

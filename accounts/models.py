@@ -50,6 +50,11 @@ class User(AbstractUser):
     weekly_hours = models.PositiveSmallIntegerField(
         default=5, help_text="Hours a week available for learning, for the pace estimate."
     )
+    # A ready-by date is shown only at a pace the learner chose (onboarding or settings),
+    # never at the default they never saw.
+    pace_chosen = models.BooleanField(
+        default=False, help_text="The learner chose their weekly hours themselves."
+    )
     public_handle = models.SlugField(
         max_length=40, unique=True, null=True, blank=True, help_text="Address of the public page."
     )

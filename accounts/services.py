@@ -98,6 +98,10 @@ def user_settings_save(*, form) -> None:
     user = form.instance
     with transaction.atomic():
         form.save()
+        if not user.pace_chosen:
+            # The settings form shows the weekly hours: saving it is choosing them.
+            user.pace_chosen = True
+            user.save(update_fields=["pace_chosen"])
         target_role_set(user=user, role=form.cleaned_data["target_role"])
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import onboarding, views
 
 app_name = "accounts"
 
@@ -37,4 +37,7 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("import/", views.import_, name="import"),
     path("delete/", views.delete, name="delete"),
+    path("welcome/", onboarding.onboarding_role, name="onboarding-role"),
+    path("welcome/pace/", onboarding.onboarding_pace, name="onboarding-pace"),
+    path("welcome/known/<int:index>/", onboarding.onboarding_known, name="onboarding-known"),
 ]

@@ -30,6 +30,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import User
+from accounts.onboarding import intent_apply, intent_from, onboarding_start_url, signup_url
 from accounts.services import target_role_set, user_delete, user_settings_save
 from accounts.signup import email_confirm as email_confirm_mark
 from accounts.signup import email_confirm_send, email_confirm_user, user_signup
@@ -74,6 +75,7 @@ def signup(request):
     ):
         return too_many_attempts(request, "sign-up")
     form = SignupForm(_posted(request))
+    intent = intent_from(request)
     if form.is_valid():
         email = form.cleaned_data["email"]
         user_signup(
@@ -86,14 +88,16 @@ def signup(request):
             "your account is ready: sign in with the password you just chose. If you "
             "already have an account, the message tells you how to get back in.",
         )
-        login_url = reverse("accounts:login")
-        if next_url := safe_next(request, ""):
-            login_url += "?" + urlencode({"next": next_url})
-        return redirect(login_url)
+        # Signed in, a new learner starts with onboarding; what they were doing as a
+        # visitor (the intent) rides along and is carried out at sign-in.
+        query = {"next": onboarding_start_url(safe_next(request, ""))}
+        if intent is not None:
+            query["intent"] = request.POST.get("intent") or request.GET.get("intent", "")
+        return redirect(reverse("accounts:login") + "?" + urlencode(query))
     return render(
         request,
         "accounts/signup_form.html",
-        {"form": form, "next": safe_next(request, ""), "nav": "signup"},
+        {"form": form, "next": safe_next(request, ""), "intent": intent, "nav": "signup"},
     )
 
 
@@ -106,9 +110,14 @@ class LoginView(auth_views.LoginView):
         # Straight after sign-up, the address just given.
         return {"username": self.request.session.pop(SIGNUP_EMAIL_KEY, "")}
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "intent": intent_from(self.request)}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, f"Welcome back, {form.get_user().get_short_name()}.")
+        if (intent := intent_from(self.request)) is not None:
+            messages.success(self.request, intent_apply(user=form.get_user(), intent=intent))
         return response
 
 
@@ -229,9 +238,13 @@ def target_role_update(request):
     slug = request.POST.get("role", "")
     role = get_object_or_404(Role.objects.active(), slug=slug) if slug else None
     if not request.user.is_authenticated:
-        # Back to the role's page after signing in; this URL only takes POSTs.
-        fallback = reverse("careers:role-list")
-        return redirect_to_login(role.get_absolute_url() if role else safe_next(request, fallback))
+        # To sign-up, which says what it will save and saves it; after the onboarding the
+        # dashboard then measures the new target (this URL only takes POSTs).
+        if role is None:
+            return redirect_to_login(safe_next(request, reverse("careers:role-list")))
+        return redirect(
+            signup_url(intent=f"target:{role.slug}", next_url=reverse("careers:dashboard"))
+        )
     if target_role_set(user=request.user, role=role):
         if role:
             messages.success(request, f"Your target role is now {role.title}.")

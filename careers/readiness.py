@@ -196,24 +196,28 @@ def ready_on(hours_left: int, weekly_hours: int, today: date | None = None) -> d
 class Evidence:
     module: Module
     projects: list[PortfolioProject]
+    in_progress: list[PortfolioProject] = field(default_factory=list)
 
 
 def evidence(user, progress: RoleProgress) -> list[Evidence]:
-    """For each core module of the role, the learner's done projects that demonstrate it
-    (one query)."""
+    """For each core module of the role, the learner's done projects that demonstrate it,
+    and those in progress that will (one query)."""
     core_ids = [m.module.pk for m in progress.core_modules]
+    status = PortfolioProject.Status
     projects = (
         PortfolioProject.objects.for_user(user)
-        .filter(status=PortfolioProject.Status.DONE, modules__in=core_ids)
+        .filter(status__in=[status.DONE, status.IN_PROGRESS], modules__in=core_ids)
         .annotate(demonstrated_module_id=F("modules"))
         .order_by("title", "pk")
     )
-    by_module: dict[int, list[PortfolioProject]] = {pk: [] for pk in core_ids}
+    by_module = {
+        pk: Evidence(module=progress_module, projects=[])
+        for pk, progress_module in ((m.module.pk, m.module) for m in progress.core_modules)
+    }
     for project in projects:
-        by_module[project.demonstrated_module_id].append(project)
-    return [
-        Evidence(module=m.module, projects=by_module[m.module.pk]) for m in progress.core_modules
-    ]
+        item = by_module[project.demonstrated_module_id]
+        (item.projects if project.status == status.DONE else item.in_progress).append(project)
+    return [by_module[m.module.pk] for m in progress.core_modules]
 
 
 def role_topics(role: Role):

@@ -23,9 +23,9 @@ from careers.readiness import (
 from common.cache import content_cached
 from common.fragments import lazy_context
 from learning.forms import TopicStateForm
-from learning.models import Module, ProjectIdea, Topic, TopicState
-from learning.progress import activity, done_by_module, topic_row
-from learning.services import topic_state_set
+from learning.models import Module, ProjectIdea, Topic
+from learning.progress import activity, done_by_module, learner_marks, topic_row
+from learning.services import topic_state_tick
 
 # Roles
 
@@ -122,6 +122,7 @@ DASHBOARD_VALUES = [
     "next_topics",
     "ready_on",
     "evidence",
+    "done_hours_anywhere",
 ]
 
 
@@ -131,8 +132,11 @@ def dashboard_context(user) -> dict:
     context = dict.fromkeys(DASHBOARD_VALUES)
     context.update(
         role=role,
-        closest_roles=readiness_by_role(user, done)[:5],
+        # Only roles the learner has made a start on mean anything here; the order is the
+        # one the card states (readiness, then fewest hours left).
+        closest_roles=[r for r in readiness_by_role(user, done) if r.readiness_percent > 0][:5],
         activity=activity(user),
+        done_hours_anywhere=sum(hours for hours, _ in done.values()),
     )
     if role is None:
         return context
@@ -143,7 +147,8 @@ def dashboard_context(user) -> dict:
     context.update(
         progress=progress,
         next_topics=next_topics,
-        ready_on=ready_on(progress.hours_left, user.weekly_hours),
+        # A date only at a pace the learner chose, never at the default they never saw.
+        ready_on=ready_on(progress.hours_left, user.weekly_hours) if user.pace_chosen else None,
         evidence=evidence(user, progress),
     )
     return context
@@ -162,6 +167,28 @@ def _dashboard_page(request, template):
     return render(request, template, context)
 
 
+def _dashboard_tick(request, topic, tick, done):
+    """The answer to an htmx tick on the dashboard: the row, marked, in its place (the list
+    does not move under the cursor), the readiness card and the status line."""
+    role = catalogue().roles.get(request.user.target_role_id)
+    progress = role_progress(request.user, role, done) if role is not None else None
+    context = {
+        "topic": learner_marks(request.user, [topic])[0],
+        "tick": tick,
+        "role": role,
+        "progress": progress,
+        "ready_on": (
+            ready_on(progress.hours_left, request.user.weekly_hours)
+            if progress and request.user.pace_chosen
+            else None
+        ),
+        "done_hours_anywhere": sum(hours for hours, _ in done_by_module(request.user).values()),
+        "dashboard_url": reverse("careers:dashboard"),
+        "next_url": reverse("careers:dashboard"),
+    }
+    return render(request, "careers/_dashboard_tick.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request):
@@ -177,14 +204,13 @@ def dashboard(request):
                 return HttpResponse("That is not a valid state.", status=400)
             messages.error(request, "That is not a valid state; nothing was changed.")
             return redirect("careers:dashboard")
-        _, changed = topic_state_set(
+        tick, done = topic_state_tick(
             user=request.user, topic=topic, state=form.cleaned_data["state"]
         )
         if request.htmx:
-            return _dashboard_page(request, "careers/dashboard.html#dashboard-body")
-        if changed:
-            label = TopicState.State(form.cleaned_data["state"]).label
-            messages.success(request, f"“{topic.title}” is now marked {label.lower()}.")
+            return _dashboard_tick(request, topic, tick, done)
+        if tick.changed:
+            messages.success(request, tick.message)
         return redirect(reverse("careers:dashboard") + f"#topic-{topic.slug}")
     return _dashboard_page(request, "careers/dashboard.html")
 

@@ -1,8 +1,8 @@
 """Text search over a queryset: ranked full-text search on PostgreSQL, a case-insensitive
-match of every word elsewhere. Querysets expose it as `.search(query)`."""
+match of every word elsewhere, title matches first. Querysets expose it as `.search(query)`."""
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 
 def search_queryset(queryset, query: str, fields: list[str]):
@@ -26,4 +26,16 @@ def search_queryset(queryset, query: str, fields: list[str]):
         for name in fields:
             word_condition |= Q(**{f"{name}__icontains": word})
         condition &= word_condition
-    return queryset.filter(condition).order_by(fields[0])
+    # Ranked by where the words are: the whole query in the title, then every word in the
+    # title, then anywhere; alphabetically within each.
+    title = fields[0]
+    in_title = Q()
+    for word in query.split():
+        in_title &= Q(**{f"{title}__icontains": word})
+    rank = Case(
+        When(Q(**{f"{title}__icontains": query}), then=Value(0)),
+        When(in_title, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return queryset.filter(condition).annotate(title_rank=rank).order_by("title_rank", title)

@@ -135,6 +135,8 @@ FRAGMENT_CACHE_MAX_CHARS = env_int("DJANGO_FRAGMENT_CACHE_MB", 32) * 1_000_000
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# Where a visitor's action that needs an account leads (with the action as `intent`).
+SIGNUP_URL = "accounts:signup"
 LOGIN_REDIRECT_URL = "careers:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 

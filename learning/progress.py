@@ -91,8 +91,72 @@ def learner_marks(user, topics: list[Topic]) -> list[Topic]:
     return topics
 
 
-CHART_HEIGHT = 120
-CHART_BAR_STEP = 50
+@dataclass
+class Tick:
+    """What one change of a topic's state did, for the status line after a tick:
+    "Done · +8 h · readiness 7% → 10%", and a milestone reached by it, once."""
+
+    topic: Topic
+    previous_state: str
+    state: str
+    module_before: tuple[int, int]  # (done hours, done topics) in the topic's module
+    module_after: tuple[int, int]
+    module_topic_count: int
+    readiness_before: object | None = None  # the target role's progress, or None
+    readiness_after: object | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.previous_state != self.state
+
+    @property
+    def hours_change(self) -> int:
+        return self.module_after[0] - self.module_before[0]
+
+    @property
+    def module_finished(self) -> bool:
+        count = self.module_topic_count
+        return bool(count) and self.module_before[1] < count <= self.module_after[1]
+
+    @property
+    def role_finished(self) -> bool:
+        before, after = self.readiness_before, self.readiness_after
+        return bool(before and after and before.readiness_percent < 100 <= after.readiness_percent)
+
+    @property
+    def text(self) -> str:
+        parts = [TopicState.State(self.state).label]
+        if self.hours_change:
+            parts.append(f"{self.hours_change:+d} h".replace("-", "−"))
+        before, after = self.readiness_before, self.readiness_after
+        if before and after and before.readiness_percent != after.readiness_percent:
+            parts.append(f"readiness {before.readiness_percent}% → {after.readiness_percent}%")
+        return " · ".join(parts)
+
+    @property
+    def message(self) -> str:
+        """The status line as a sentence, for the page a plain form post returns to."""
+        label = TopicState.State(self.state).label.lower()
+        details = self.text.partition(" · ")[2]
+        sentence = (
+            f"“{self.topic.title}” is now marked {label}{' · ' + details if details else ''}."
+        )
+        return f"{sentence} {self.milestone}".strip()
+
+    @property
+    def milestone(self) -> str:
+        if self.role_finished:
+            return f"Every core topic for {self.readiness_after.role.title} is done."
+        if self.module_finished:
+            return f"You finished {self.topic.module.title}."
+        return ""
+
+
+# The chart's drawing units: 480 wide, drawn about 350 px wide in the dashboard's side
+# column, so its 20-unit text shows at about 15 px.
+CHART_HEIGHT = 110
+CHART_BAR_STEP = 38
+LABEL_EVERY = 3
 
 
 @dataclass
@@ -104,11 +168,16 @@ class WeekActivity:
 
     @property
     def x(self) -> int:
-        return 30 + self.index * CHART_BAR_STEP
+        return 14 + self.index * CHART_BAR_STEP
+
+    @property
+    def labelled(self) -> bool:
+        """Every third week carries its date under the axis, and the current week."""
+        return self.index % LABEL_EVERY == 0 or self.index == ACTIVITY_WEEKS - 1
 
     @property
     def y(self) -> int:
-        return 10 + CHART_HEIGHT - self.bar_height
+        return 24 + CHART_HEIGHT - self.bar_height
 
 
 @dataclass

@@ -1,11 +1,13 @@
 from itertools import groupby
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.cache import content_cached
@@ -22,18 +24,20 @@ from learning.models import (
     TopicState,
 )
 from learning.progress import done_by_module, learner_marks, module_totals, percent, topic_row
-from learning.services import portfolio_project_save, topic_note_set, topic_state_set
+from learning.services import portfolio_project_save, topic_note_set, topic_state_tick
 
 # Helpers
 
 
-def summary_context(user, module):
+def summary_context(user, module, done=None):
     """The progress summary: this module's progress and readiness for the target role
-    (one query over the learner's states)."""
+    (one query over the learner's states, none when `done` figures that cover this module
+    and the target's are given)."""
     context = {"summary_module": module, "module_progress": None, "target_readiness": None}
     if not user.is_authenticated:
         return context
-    done = done_by_module(user, [module.pk, *role_hooks.target_module_ids(user)])
+    if done is None:
+        done = done_by_module(user, [module.pk, *role_hooks.target_module_ids(user)])
     total_hours, topic_count = module_totals().get(module.pk, (0, 0))
     done_hours, done_count = done.get(module.pk, (0, 0))
     context["module_progress"] = {
@@ -190,15 +194,27 @@ def project_detail(request, slug):
     )
     if idea is None:
         raise Http404("No such project idea.")
-    return render(request, "learning/project_detail.html", {"idea": idea, "nav": "projects"})
+    in_portfolio = []
+    if request.user.is_authenticated:
+        in_portfolio = list(PortfolioProject.objects.for_user(request.user).filter(idea=idea))
+    return render(
+        request,
+        "learning/project_detail.html",
+        {"idea": idea, "in_portfolio": in_portfolio, "nav": "projects"},
+    )
 
 
 # Topic progress
 
 
-def _anonymous_to_login(request, fallback):
+def _anonymous_to_login(request, fallback, intent=""):
+    """To sign in, or with an `intent` (see accounts/onboarding.py) to sign-up, which says
+    what it will save and saves it."""
     next_url = safe_next(request, fallback)
     login_url = redirect_to_login(next_url).url
+    if intent:
+        query = urlencode({"intent": intent, "next": next_url})
+        login_url = f"{resolve_url(settings.SIGNUP_URL)}?{query}"
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = login_url
@@ -211,25 +227,26 @@ def topic_state_update(request, topic):
     topic = topic_row(topic)
     if topic is None:
         raise Http404("No such topic.")
-    if not request.user.is_authenticated:
-        return _anonymous_to_login(request, topic.get_absolute_url())
     form = TopicStateForm(request.POST)
+    if not request.user.is_authenticated:
+        intent = f"topic:{topic.slug}:{form.cleaned_data['state']}" if form.is_valid() else ""
+        return _anonymous_to_login(request, topic.get_absolute_url(), intent)
     if not form.is_valid():
         if request.htmx:
             return HttpResponse("That is not a valid state.", status=400)
         messages.error(request, "That is not a valid state; nothing was changed.")
         return redirect(safe_next(request, topic.module.get_absolute_url()))
-    _, changed = topic_state_set(user=request.user, topic=topic, state=form.cleaned_data["state"])
+    tick, done = topic_state_tick(user=request.user, topic=topic, state=form.cleaned_data["state"])
     if request.htmx:
         context = {
             "topic": learner_marks(request.user, [topic])[0],
+            "tick": tick,
             "next_url": safe_next(request, topic.module.get_absolute_url()),
-            **summary_context(request.user, topic.module),
+            **summary_context(request.user, topic.module, done),
         }
         return render(request, "learning/_topic_state_response.html", context)
-    if changed:
-        label = TopicState.State(form.cleaned_data["state"]).label
-        messages.success(request, f"“{topic.title}” is now marked {label.lower()}.")
+    if tick.changed:
+        messages.success(request, tick.message)
     return redirect(safe_next(request, topic.module.get_absolute_url()) + f"#topic-{topic.slug}")
 
 

@@ -18,6 +18,8 @@ PUBLIC = "public"  # 200 for everyone
 SIGNED_IN = "signed-in"  # anonymous → sign in; learner and staff → 200
 POST_ONLY = "post-only"  # GET → 405 for everyone; state changes need POST with CSRF
 ANONYMOUS_FORM = "anonymous-form"  # a form for visitors; signed-in users are sent on
+# anonymous → sign in; a learner with something to ask → 200, else on to the dashboard
+ONBOARDING_STEP = "onboarding-step"
 
 EXPECTED = {
     "home": PUBLIC,
@@ -50,6 +52,9 @@ EXPECTED = {
     "accounts:export": SIGNED_IN,
     "accounts:import": SIGNED_IN,
     "accounts:delete": SIGNED_IN,
+    "accounts:onboarding-role": SIGNED_IN,
+    "accounts:onboarding-pace": SIGNED_IN,
+    "accounts:onboarding-known": ONBOARDING_STEP,
     "learning:topic-state": POST_ONLY,
     "learning:topic-note": POST_ONLY,
     "accounts:logout": POST_ONLY,
@@ -95,6 +100,7 @@ def url_for(learner):
         "learning:portfolio-edit": {"pk": project.pk},
         "learning:portfolio-delete": {"pk": project.pk},
         "public-progress": {"handle": "ada"},
+        "accounts:onboarding-known": {"index": 1},
         "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "set-password"},
         "accounts:email-confirm": {"token": email_confirm_token(learner)},
     }
@@ -134,6 +140,13 @@ def test_every_url_answers_as_designed(people, url_for, who):
                 assert response.url.startswith(reverse("accounts:login") + "?next="), name
             else:
                 assert response.status_code == 200, (name, who, response.status_code)
+        elif kind == ONBOARDING_STEP:
+            if who == "anonymous":
+                assert response.url.startswith(reverse("accounts:login") + "?next="), name
+            elif people[who].target_role_id:
+                assert response.status_code == 200, (name, who, response.status_code)
+            else:
+                assert response.url == reverse("careers:dashboard"), (name, who)
         elif kind == ANONYMOUS_FORM:
             assert response.status_code == (200 if who == "anonymous" else 302), name
         elif kind == POST_ONLY:

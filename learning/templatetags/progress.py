@@ -4,8 +4,14 @@ from learning.models import TopicState
 
 register = template.Library()
 
+# What the segmented control shows where the full label would wrap on a phone; the full
+# label stays the button's accessible name, and it contains the short one (WCAG 2.5.3).
+SHORT_LABELS = {TopicState.State.SKIPPED: "Know it"}
+
 
 @register.simple_tag
 def topic_state_choices():
-    """The states a learner can set on a topic, as (value, label) pairs."""
-    return TopicState.State.choices
+    """The states a learner can set on a topic, as (value, label, short label) triples."""
+    return [
+        (value, label, SHORT_LABELS.get(value, label)) for value, label in TopicState.State.choices
+    ]

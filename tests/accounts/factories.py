@@ -14,6 +14,8 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"learner{n}@example.com")
     display_name = factory.Faker("name")
+    # A learner who has set their weekly hours; a new sign-up starts without (see onboarding).
+    pace_chosen = True
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):

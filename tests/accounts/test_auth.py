@@ -1,6 +1,7 @@
 """Sign-up, sign-in, sign-out and passwords."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.onboarding import onboarding_start_url
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +37,16 @@ def signed_in_user_id(client):
 SIGNUP_MESSAGE = "We have sent a message to"
 
 
+def after_signup(next_url: str = "") -> str:
+    """Where every sign-up leads: sign-in, then the onboarding (then `next_url`)."""
+    return reverse("accounts:login") + "?" + urlencode({"next": onboarding_start_url(next_url)})
+
+
 def test_signup_creates_a_usable_account_and_sends_a_confirmation_link(client, mailoutbox):
     response = client.post(reverse("accounts:signup"), signup_data(email="New@Example.COM"))
 
     assert response.status_code == 302
-    assert response.url == reverse("accounts:login")
+    assert response.url == after_signup()
     user = User.objects.get()
     assert user.email == "new@example.com"
     assert user.check_password(STRONG_PASSWORD)
@@ -65,7 +72,7 @@ def test_signup_keeps_a_safe_next_for_the_sign_in_that_follows(client):
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("accounts:login") + "?next=%2Froles%2Fprompt-engineer%2F"
+    assert response.url == after_signup("/roles/prompt-engineer/")
 
 
 def test_signup_ignores_next_pointing_to_another_site(client):
@@ -73,7 +80,7 @@ def test_signup_ignores_next_pointing_to_another_site(client):
         reverse("accounts:signup"), {**signup_data(), "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("accounts:login")
+    assert response.url == after_signup()
 
 
 def signup_answer(client, email):

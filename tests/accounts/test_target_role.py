@@ -174,15 +174,16 @@ def test_target_role_post_with_unknown_or_archived_role_is_not_found(learner_cli
     assert not TargetRoleChange.objects.exists()
 
 
-def test_target_role_post_by_anonymous_visitor_goes_to_sign_in_and_back_to_role(client):
+def test_target_role_post_by_anonymous_visitor_goes_to_sign_up_with_the_intent(client):
     role = RoleFactory()
 
     response = client.post(reverse("accounts:target-role"), {"role": role.slug})
 
     assert response.status_code == 302
     location = urlsplit(response.url)
-    assert location.path == reverse("accounts:login")
-    assert parse_qs(location.query)["next"] == [role.get_absolute_url()]
+    assert location.path == reverse("accounts:signup")
+    assert parse_qs(location.query)["next"] == [reverse("careers:dashboard")]
+    assert parse_qs(location.query)["intent"] == [f"target:{role.slug}"]
     assert not TargetRoleChange.objects.exists()
 
 

@@ -22,13 +22,42 @@ from tests.browser.support import (
 )
 
 OUT = BASE_DIR / "docs" / "screenshots"
-# (file name, path, signed in as the demo learner, whole page on a desktop)
+# (file name, path, who is signed in, whole page on a desktop). "ada" is the demo learner;
+# "newcomer" has just been through the onboarding (see newcomer_create).
 PAGES = [
-    ("home", "/", False, False),
-    ("role", "/roles/prompt-engineer/", True, False),
-    ("module", "/learn/prompt-engineering/", True, False),
-    ("dashboard", "/dashboard/", True, True),
+    ("home", "/", None, False),
+    ("role", "/roles/prompt-engineer/", "ada", False),
+    ("module", "/learn/prompt-engineering/", "ada", False),
+    ("dashboard", "/dashboard/", "ada", True),
+    ("signup-intent", "/accounts/signup/?intent=target:machine-learning-engineer", None, False),
+    ("onboarding-role", "/accounts/welcome/", "newcomer", True),
+    ("onboarding-pace", "/accounts/welcome/pace/", "newcomer", False),
+    ("onboarding-known", "/accounts/welcome/known/1/", "newcomer", True),
+    ("dashboard-after-onboarding", "/dashboard/", "newcomer", True),
 ]
+
+
+def newcomer_create():
+    """A learner just through the onboarding, as the onboarding's own writes leave them:
+    Machine Learning Engineer as target, 10 h a week, two topics of the first core module
+    known."""
+    from accounts.models import User
+    from accounts.services import target_role_set
+    from careers.models import Role
+    from careers.readiness import role_progress
+    from learning.services import topic_state_set
+
+    user = User.objects.create_user(email="new@example.com", display_name="Nia")
+    role = Role.objects.get(slug="machine-learning-engineer")
+    target_role_set(user=user, role=role)
+    user.weekly_hours, user.pace_chosen = 10, True
+    user.save(update_fields=["weekly_hours", "pace_chosen"])
+    module = role_progress(user, role).core_modules[0].module
+    for topic in module.topics.filter(is_archived=False).order_by("order")[:2]:
+        topic_state_set(user=user, topic=topic, state="skipped")
+    return user
+
+
 VIEWPORTS = {"1280": {"width": 1280, "height": 800}, "375": {"width": 375, "height": 760}}
 SCHEMES = ["light", "dark"]
 
@@ -91,8 +120,12 @@ def main() -> int:
         call_command("load_content", "content", stdout=io.StringIO())
         call_command("seed_demo", email="ada@example.com", handle="ada", stdout=io.StringIO())
         learner = User.objects.get(email="ada@example.com")
+        newcomer = newcomer_create()
         base_url = serve()
-        cookie = session_cookie(learner, base_url)
+        cookies = {
+            "ada": session_cookie(learner, base_url),
+            "newcomer": session_cookie(newcomer, base_url),
+        }
 
         OUT.mkdir(parents=True, exist_ok=True)
         problems = []
@@ -100,12 +133,12 @@ def main() -> int:
             browser = chromium_launch(playwright)
             for scheme in SCHEMES:
                 for width, viewport in VIEWPORTS.items():
-                    for name, path, signed_in, whole in PAGES:
+                    for name, path, who, whole in PAGES:
                         context = browser.new_context(
                             base_url=base_url, viewport=viewport, color_scheme=scheme
                         )
-                        if signed_in:
-                            context.add_cookies([cookie])
+                        if who:
+                            context.add_cookies([cookies[who]])
                         page = context.new_page()
                         watch = PageWatch()
                         watch.attach(page)

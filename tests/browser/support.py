@@ -49,6 +49,14 @@ def chromium_launch(playwright):
 
 HTTP_ERROR_LOGGED = "Failed to load resource: the server responded with a status of"
 
+# Every Content-Security-Policy violation becomes a console error the watch records, also
+# those Chromium reports only as a warning or an event (an init script is exempt from
+# the page's policy).
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || "?"}:${event.lineNumber} (${event.sample || ""})`);
+});"""
+
 
 @dataclass
 class PageWatch:
@@ -60,6 +68,7 @@ class PageWatch:
     expected: set[tuple[str, int]] = field(default_factory=set)
 
     def attach(self, page) -> None:
+        page.add_init_script(script=CSP_REPORTER)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
         page.on("requestfailed", self._request_failed)
@@ -71,7 +80,9 @@ class PageWatch:
 
     def _console(self, message) -> None:
         # Chromium also logs each HTTP error answer; _response judges those.
-        if message.type == "error" and not message.text.startswith(HTTP_ERROR_LOGGED):
+        if "Content Security Policy" in message.text or message.text.startswith("CSP violation"):
+            self.problems.append(f"CSP: {message.text} ({message.location})")
+        elif message.type == "error" and not message.text.startswith(HTTP_ERROR_LOGGED):
             self.problems.append(f"console error: {message.text} ({message.location})")
 
     def _request_failed(self, request) -> None:
@@ -109,6 +120,10 @@ PAGES = [
     ("search results", ANONYMOUS, "/search/?q=prompt", 200),
     ("search, nothing found", ANONYMOUS, "/search/?q=zzzzqqq", 200),
     ("sign up", ANONYMOUS, "/accounts/signup/", 200),
+    ("sign up with an intent", ANONYMOUS, "/accounts/signup/?intent=target:prompt-engineer", 200),
+    ("onboarding: role", NEWCOMER, "/accounts/welcome/", 200),
+    ("onboarding: weekly hours", NEWCOMER, "/accounts/welcome/pace/", 200),
+    ("onboarding: what you know", LEARNER, "/accounts/welcome/known/1/", 200),
     ("sign in", ANONYMOUS, "/accounts/login/", 200),
     ("password reset", ANONYMOUS, "/accounts/password/reset/", 200),
     ("dashboard, empty", NEWCOMER, "/dashboard/", 200),

@@ -11,9 +11,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from learning.models import PortfolioProject, Topic
+from accounts.models import User
+from careers.models import Role
+from learning.models import PortfolioProject, Topic, TopicState
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
-from tests.browser.support import demo_learner_create
+from tests.browser.support import DESKTOP, PHONE, demo_learner_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +69,9 @@ def learner_core_path(page, *, java_script: bool) -> None:
     expect(page.get_by_label("Email")).to_have_value(email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    # The onboarding can wait: skip it.
+    expect(page.get_by_text("step 1 of 3")).to_be_visible()
+    page.get_by_role("link", name="Skip the rest").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", name="Choose a target role to begin")).to_be_visible()
 
@@ -265,3 +270,79 @@ def test_learners_cannot_reach_each_others_data_and_public_page_needs_opt_in(con
     ada_page.get_by_role("button", name="Save settings").click()
     expect(ada_page.locator(".messages")).to_contain_text("Your settings are saved.")
     assert visitor.goto(f"/u/{handle}/").status == 404
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+@pytest.mark.parametrize("java_script", [True, False], ids=["js", "no-js"])
+def test_newcomer_path_from_an_intent_through_onboarding_to_a_first_dashboard(
+    content, open_page, java_script, viewport
+):
+    """A visitor's "Make this my target" leads to a sign-up that says what it will save,
+    which saves it; the onboarding confirms the role, asks the weekly hours and what they
+    already know; the first dashboard shows their real figures."""
+    role = Role.objects.get(slug="machine-learning-engineer")
+    page = open_page(java_script=java_script, viewport=viewport)
+    page.goto(f"/roles/{role.slug}/")
+    page.get_by_role("button", name="Make this my target").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/\?"))
+    expect(page.locator("main")).to_contain_text(
+        "Create a free account to save Machine Learning Engineer as your target."
+    )
+    expect(page.get_by_role("link", name="Sign in", exact=True).last).to_have_attribute(
+        "href", re.compile(r"intent=target%3Amachine-learning-engineer")
+    )
+    page.get_by_label("Email").fill("mle@example.com")
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_label("Confirm password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "Your target role is now Machine Learning Engineer."
+    )
+
+    # Step 1: the role is already chosen.
+    expect(page.get_by_text("step 1 of 3")).to_be_visible()
+    expect(page.get_by_label("Machine Learning Engineer", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Save and continue").click()
+    # Step 2: the weekly hours.
+    expect(page.get_by_text("step 2 of 3")).to_be_visible()
+    page.get_by_role("radio", name=re.compile(r"10 h a week")).check()
+    page.get_by_role("button", name="Save and continue").click()
+    # Step 3: what they already know, one core module a screen.
+    expect(page.get_by_text("step 3 of 3")).to_be_visible()
+    known = page.locator("input[name=topics]")
+    known.nth(0).check()
+    known.nth(1).check()
+    page.get_by_role("button", name=re.compile(r"^Save and")).click()
+    expect(page.get_by_text("Core module 2 of")).to_be_visible()
+    page.get_by_role("link", name="Skip the rest").click()
+
+    # The first dashboard: real figures, a date at the chosen pace, nothing presumptuous.
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    readiness = page.get_by_test_id("readiness")
+    expect(readiness).not_to_have_text("0%")
+    expect(page.locator("#readiness")).to_contain_text("At 10 h a week you could be ready by")
+    expect(page.locator("main")).not_to_contain_text("Everyone starts at 0%")
+    user = User.objects.get(email="mle@example.com")
+    assert TopicState.objects.filter(user=user, state="skipped").count() == 2
+    assert (user.target_role_id, user.weekly_hours, user.pace_chosen) == (role.pk, 10, True)
+
+
+@pytest.mark.parametrize("java_script", [True, False], ids=["js", "no-js"])
+def test_a_visitors_tick_is_saved_by_sign_up(content, open_page, java_script):
+    page = open_page(java_script=java_script, viewport=PHONE)
+    page.goto(f"/learn/{MODULE}/")
+    page.locator(".site-menu").evaluate("menu => menu.removeAttribute('open')")
+    page.locator(f"#state-{TICKED[0]}-done").click()
+    title = Topic.objects.get(slug=TICKED[0]).title
+    expect(page.locator("main")).to_contain_text(
+        f"Create a free account to mark “{title}” as done."
+    )
+    page.get_by_label("Email").fill("ticker@example.com")
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_label("Confirm password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".messages")).to_contain_text(f"“{title}” is now marked done.")
+    page.get_by_role("link", name="Skip the rest").click()
+    # Back where the tick was made, marked.
+    expect(page).to_have_url(re.compile(f"/learn/{MODULE}/"))
+    expect(page.locator(f"#state-{TICKED[0]}-done")).to_have_attribute("aria-pressed", "true")

@@ -81,7 +81,7 @@ def test_dashboard_requires_sign_in(client):
     assert response.status_code == 302 and reverse("accounts:login") in response.url
 
 
-def test_dashboard_htmx_tick_returns_the_dashboard_body(learner_client, learner):
+def test_dashboard_htmx_tick_keeps_the_row_in_place_and_says_what_changed(learner_client, learner):
     role = RoleFactory()
     module = ModuleFactory()
     RoleRequirementFactory(role=role, module=module)
@@ -95,8 +95,15 @@ def test_dashboard_htmx_tick_returns_the_dashboard_body(learner_client, learner)
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="dashboard-body"')
-    assert 'data-testid="readiness">50%' in html
+    # The row itself comes back, marked done, so the list does not move under the cursor.
+    assert html.lstrip().startswith(
+        f'<li class="topic-row" id="topic-{topic.slug}" data-state="done"'
+    )
+    assert 'id="dashboard-body"' not in html
+    assert 'id="readiness"' in html and 'data-testid="readiness">50%' in html
+    assert 'id="tick-status" data-hx-swap-oob="innerHTML"' in html
+    assert "Done · +10 h · readiness 0% → 50%" in html
+    assert 'name="state" value="not_started"' in html and ">Undo</button>" in html
 
 
 def test_dashboard_tick_without_javascript_redirects_back_with_a_message(learner_client, learner):

@@ -526,12 +526,12 @@ def test_a_learners_stored_pages_are_never_shown_to_a_visitor(learner_client, le
     module_url = path.module.get_absolute_url()
     for url in [reverse("home"), module_url, path.role.get_absolute_url()]:
         assert "Sign out" in page(learner_client, url)
-    assert "Prerequisites not done:" in page(learner_client, module_url)
+    assert "Needs:" in page(learner_client, module_url)
 
     visitor = Client()
     module_html = page(visitor, module_url)
     assert row_state(module_html, topic) == "not_started"
-    assert "Prerequisites not done:" not in module_html and "Builds on:" in module_html
+    assert "Needs:" not in module_html and "Builds on:" in module_html
     assert "Sign out" not in module_html and "Sign in" in module_html
     home_html = page(visitor, reverse("home"))
     assert "Start for free" in home_html and "Go to your dashboard" not in home_html

@@ -86,15 +86,16 @@ def test_project_idea_page_offers_to_add_to_portfolio(client):
 # Topic state
 
 
-def test_anonymous_click_is_sent_to_sign_in_and_back(client):
+def test_anonymous_click_is_sent_to_sign_up_with_the_intent_and_back(client):
     topic = TopicFactory()
     next_url = topic.module.get_absolute_url()
     response = client.post(
         reverse("learning:topic-state", args=[topic.slug]), {"state": "done", "next": next_url}
     )
     assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+    assert response.url.startswith(reverse("accounts:signup"))
     assert "next=" in response.url and topic.module.slug in response.url
+    assert f"intent=topic%3A{topic.slug}%3Adone" in response.url
     assert not TopicState.objects.exists()
 
 
@@ -105,7 +106,7 @@ def test_anonymous_htmx_click_redirects_through_htmx(client):
         {"state": "done"},
         headers={"HX-Request": "true"},
     )
-    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:signup") + "?intent=")
 
 
 def test_plain_form_post_changes_state_once_and_redirects_back(learner_client, learner):
@@ -135,6 +136,57 @@ def test_htmx_post_returns_only_the_row_and_the_summary(learner_client, learner)
     assert TopicStateChange.objects.filter(user=learner, topic=topic).count() == 1
 
 
+def test_htmx_tick_says_what_changed_with_undo_in_the_one_live_region(learner_client, learner):
+    first = TopicFactory(hours=8)
+    second = TopicFactory(module=first.module, hours=2)
+    url = reverse("learning:topic-state", args=[first.slug])
+    html = learner_client.post(url, {"state": "done"}, headers={"HX-Request": "true"}).content
+    html = html.decode()
+    assert 'id="tick-status" data-hx-swap-oob="innerHTML"' in html
+    assert "Done · +8 h" in html
+    assert 'name="state" value="not_started"' in html and ">Undo</button>" in html
+    assert "aria-live" not in html  # only the status element of the page is a live region
+    # Undo is the same post with the state before.
+    html = learner_client.post(url, {"state": "not_started"}, headers={"HX-Request": "true"})
+    assert "Not started · −8 h" in html.content.decode()
+    assert TopicState.objects.get(user=learner, topic=first).state == "not_started"
+    # Finishing the module is celebrated once, by the tick that finishes it.
+    learner_client.post(url, {"state": "skipped"}, headers={"HX-Request": "true"})
+    last = learner_client.post(
+        reverse("learning:topic-state", args=[second.slug]),
+        {"state": "done"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f"You finished {first.module.title}." in last
+    again = learner_client.post(
+        reverse("learning:topic-state", args=[second.slug]),
+        {"state": "skipped"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "You finished" not in again
+
+
+def test_pages_have_one_live_region_only(learner_client):
+    topic = TopicFactory()
+    for url in (
+        topic.module.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("careers:dashboard"),
+    ):
+        html = learner_client.get(url).content.decode()
+        assert html.count('role="status"') == 1, url
+        assert "aria-live" not in html, url
+        assert 'id="tick-status"' in html
+
+
+def test_plain_tick_message_says_what_changed(learner_client, learner):
+    topic = TopicFactory(hours=3, title="Tokens")
+    response = learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]), {"state": "done"}, follow=True
+    )
+    assert "“Tokens” is now marked done · +3 h." in response.content.decode()
+
+
 def test_next_pointing_elsewhere_is_ignored(learner_client):
     topic = TopicFactory()
     response = learner_client.post(
@@ -160,16 +212,30 @@ def test_state_change_is_post_only(learner_client):
     assert learner_client.get(reverse("learning:topic-state", args=[topic.slug])).status_code == 405
 
 
-def test_topic_with_open_prerequisites_is_flagged_but_tickable(learner_client, learner):
+def test_needs_hint_shows_only_on_not_started_topics_with_open_prerequisites(
+    learner_client, learner
+):
     basics = TopicFactory(title="Python basics")
     topic = TopicFactory(module=basics.module, prerequisites=[basics])
-    html = learner_client.get(topic.module.get_absolute_url()).content.decode()
-    assert "Prerequisites not done" in html
-    learner_client.post(reverse("learning:topic-state", args=[topic.slug]), {"state": "done"})
-    assert TopicState.objects.get(user=learner, topic=topic).state == "done"
+    url = topic.module.get_absolute_url()
+
+    def hint():
+        html = learner_client.get(url).content.decode()
+        assert "Prerequisites not done" not in html and "prereq-warning" not in html
+        return "Needs: <a" in html
+
+    assert hint()
+    # Still tickable; once done (or known, or being learned) the hint goes away.
+    for state in ("done", "skipped", "learning"):
+        learner_client.post(reverse("learning:topic-state", args=[topic.slug]), {"state": state})
+        assert TopicState.objects.get(user=learner, topic=topic).state == state
+        assert not hint(), state
+    learner_client.post(
+        reverse("learning:topic-state", args=[topic.slug]), {"state": "not_started"}
+    )
+    assert hint()
     TopicStateFactory(user=learner, topic=basics, state="done")
-    html = learner_client.get(topic.module.get_absolute_url()).content.decode()
-    assert "Prerequisites not done" not in html
+    assert not hint()
 
 
 def test_note_is_private_and_sanitised(learner_client, learner, other_learner, client):
