@@ -149,7 +149,7 @@ def _context(request, step: int, **extra) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def onboarding_role(request):
     """Step 1: confirm or choose the target role."""
     form = RoleStepForm(
@@ -168,7 +168,7 @@ def onboarding_role(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def onboarding_pace(request):
     """Step 2: how many hours a week, so the dashboard can give a date."""
     user = request.user
@@ -188,7 +188,7 @@ def onboarding_pace(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def onboarding_known(request, index):
     """Step 3: what the learner already knows, one core module of their target a screen;
     ticked topics are marked "already know it", unticked ones they had so marked go back to

@@ -27,6 +27,14 @@ def role():
     return role
 
 
+def sign_up_and_sign_in(client, **extra):
+    """Sign up (which answers every address alike), then sign in as the sign-up asks,
+    with what it carried along (the next page and the intent)."""
+    response = client.post(reverse("accounts:signup"), {**signup_data(), **extra})
+    data = {"username": signup_data()["email"], "password": signup_data()["password1"]}
+    return client.post(response.url, data)
+
+
 # The intent
 
 
@@ -41,8 +49,9 @@ def test_make_this_my_target_leads_to_a_sign_up_that_says_what_it_will_save(clie
 
 
 def test_sign_up_with_an_intent_does_it_then_starts_the_onboarding(client, role):
-    data = {**signup_data(), "intent": f"target:{role.slug}", "next": role.get_absolute_url()}
-    response = client.post(reverse("accounts:signup"), data)
+    response = sign_up_and_sign_in(
+        client, intent=f"target:{role.slug}", next=role.get_absolute_url()
+    )
     user = User.objects.get()
     assert user.target_role == role
     assert "Your target role is now Machine Learning Engineer." in message_texts(response)
@@ -57,7 +66,7 @@ def test_a_tick_intent_is_saved_by_sign_up(client):
         reverse("accounts:signup"), {"intent": f"topic:{topic.slug}:done"}
     ).content.decode()
     assert "Create a free account to mark “Tokenization” as done." in html
-    client.post(reverse("accounts:signup"), {**signup_data(), "intent": f"topic:{topic.slug}:done"})
+    sign_up_and_sign_in(client, intent=f"topic:{topic.slug}:done")
     assert TopicState.objects.get(topic=topic).state == "done"
 
 
@@ -90,7 +99,7 @@ def test_an_intent_that_names_nothing_is_ignored(client, intent):
 
 
 def test_onboarding_confirms_the_role_sets_the_pace_and_marks_what_is_known(client, role):
-    client.post(reverse("accounts:signup"), {**signup_data(), "intent": f"target:{role.slug}"})
+    sign_up_and_sign_in(client, intent=f"target:{role.slug}")
     user = User.objects.get()
     assert not user.pace_chosen
 
@@ -128,7 +137,7 @@ def test_onboarding_confirms_the_role_sets_the_pace_and_marks_what_is_known(clie
 
 
 def test_every_step_can_be_skipped(client, role):
-    client.post(reverse("accounts:signup"), {**signup_data(), "next": "/learn/"})
+    sign_up_and_sign_in(client, next="/learn/")
     step = client.get(reverse("accounts:onboarding-role") + "?next=/learn/").content.decode()
     assert 'href="/accounts/welcome/pace/?next=%2Flearn%2F">Skip this step' in step
     assert 'href="/learn/">Skip the rest' in step
