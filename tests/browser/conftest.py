@@ -21,12 +21,15 @@ from tests.browser.support import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _database_access_beside_playwright(monkeypatch):
+@pytest.fixture(scope="package", autouse=True)
+def _database_access_beside_playwright():
     """Playwright's sync API keeps an asyncio event loop in the main thread, which trips
-    Django's guard against database access from async code in the test's own thread.
-    Lifted for the browser tests only; every other test keeps the guard."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    Django's guard against database access from async code in the test's own thread
+    (the test's own queries and pytest-django's flush after it). Lifted for the browser
+    tests only, for as long as they run; every other test keeps the guard."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 def pytest_collection_modifyitems(config, items):
