@@ -76,9 +76,19 @@ def _tool_missing(reason: str):
 # Fixtures
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
+def playwright():
+    """Playwright for the browser tests only: its event loop stops when they end, so the
+    tests after them run with Django's async guard in place again."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="package")
 def browser(playwright):
-    """Debian's Chromium for the whole session (pytest-playwright's `playwright`)."""
+    """Debian's Chromium for the browser tests."""
     browser = chromium_launch(playwright)
     yield browser
     browser.close()

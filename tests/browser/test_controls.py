@@ -126,6 +126,10 @@ def test_arrow_keys_move_within_a_topic_and_tab_moves_between_topics(content, op
     expect(page.locator(f"#state-{first}-done")).to_have_attribute("aria-pressed", "true")
     expect(page.locator(f"#state-{first}-done")).to_be_focused()
     assert Topic.objects.get(slug=first).states.get(user=learner).state == "done"
+    # Let the swap and its status line settle before moving on.
+    expect(page.locator("#tick-status")).not_to_be_empty()
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling')")
+    expect(page.locator(f"#state-{first}-done")).to_be_focused()
 
     # Tab leaves the control: the next stops are the next topic's links, then its control.
     links = []
