@@ -32,6 +32,8 @@ urlpatterns = [
     ),
     path("settings/", views.settings_update, name="settings"),
     path("target-role/", views.target_role_update, name="target-role"),
+    path("calendar-feed/", views.feed_create, name="feed-create"),
+    path("calendar-feed/revoke/", views.feed_revoke, name="feed-revoke"),
     path("export/", views.export, name="export"),
     path("import/", views.import_, name="import"),
     path("delete/", views.delete, name="delete"),

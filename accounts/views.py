@@ -30,8 +30,9 @@ from accounts.forms import (
 from accounts.models import User
 from accounts.services import target_role_set, user_delete, user_settings_save
 from accounts.throttling import rate_limit_exceeded, too_many_attempts
-from careers.models import Role
+from careers.models import Role, StudyPlan
 from careers.readiness import role_progress
+from careers.services import feed_token_create, feed_token_revoke
 from common.redirects import safe_next
 from learning.models import Module, PortfolioProject
 
@@ -153,7 +154,51 @@ def settings_update(request):
         else:
             messages.success(request, "Your settings are saved.")
             return redirect("accounts:settings")
-    return render(request, "accounts/settings_form.html", {"form": form, "nav": "settings"})
+    context = {"form": form, "nav": "settings", **_feed_context(request)}
+    return render(request, "accounts/settings_form.html", context)
+
+
+# Calendar feed: its address is shown once, right after it is made; only a hash is kept.
+
+NEW_FEED_TOKEN = "new-feed-token"
+
+
+def _feed_context(request) -> dict:
+    token = request.session.pop(NEW_FEED_TOKEN, None)
+    has_feed = StudyPlan.objects.filter(user=request.user, feed_token_hash__isnull=False).exists()
+    if token is None:
+        return {"has_feed": has_feed, "feed_url": None}
+    feed_url = request.build_absolute_uri(reverse("careers:plan-feed", args=[token]))
+    return {
+        "has_feed": has_feed,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
+
+
+@require_POST
+@login_required
+def feed_create(request):
+    """Make (or replace) the learner's private calendar address."""
+    replaced = StudyPlan.objects.filter(user=request.user, feed_token_hash__isnull=False).exists()
+    request.session[NEW_FEED_TOKEN] = feed_token_create(user=request.user)
+    messages.success(
+        request,
+        "Your new calendar address is below; the old one no longer works."
+        if replaced
+        else "Your calendar address is below.",
+    )
+    return redirect(reverse("accounts:settings") + "#calendar-heading")
+
+
+@require_POST
+@login_required
+def feed_revoke(request):
+    if feed_token_revoke(user=request.user):
+        messages.success(request, "Your calendar feed is turned off; its address no longer works.")
+    else:
+        messages.info(request, "You had no calendar feed.")
+    return redirect(reverse("accounts:settings") + "#calendar-heading")
 
 
 @require_POST

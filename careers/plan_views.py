@@ -34,8 +34,8 @@ def plan_detail(request):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def plan_commit_view(request):
     """Commit to the plan's current ready-by date (again, to re-commit)."""
     role = catalogue().roles.get(request.user.target_role_id)

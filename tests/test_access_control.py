@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from careers.services import feed_token_create
 from tests.careers.factories import RoleFactory
 from tests.conftest import build_catalogue
 from tests.learning.factories import PortfolioProjectFactory, ProjectIdeaFactory
@@ -17,6 +18,7 @@ PUBLIC = "public"  # 200 for everyone
 SIGNED_IN = "signed-in"  # anonymous → sign in; learner and staff → 200
 POST_ONLY = "post-only"  # GET → 405 for everyone; state changes need POST with CSRF
 ANONYMOUS_FORM = "anonymous-form"  # a form for visitors; signed-in users are sent on
+FEED = "feed"  # private by its token: 200 for the right token, 404 for any other, for anyone
 
 EXPECTED = {
     "home": PUBLIC,
@@ -48,6 +50,11 @@ EXPECTED = {
     "accounts:export": SIGNED_IN,
     "accounts:import": SIGNED_IN,
     "accounts:delete": SIGNED_IN,
+    "careers:plan": SIGNED_IN,
+    "careers:plan-commit": POST_ONLY,
+    "careers:plan-feed": FEED,
+    "accounts:feed-create": POST_ONLY,
+    "accounts:feed-revoke": POST_ONLY,
     "learning:topic-state": POST_ONLY,
     "learning:topic-note": POST_ONLY,
     "accounts:logout": POST_ONLY,
@@ -93,6 +100,7 @@ def url_for(learner):
         "learning:portfolio-delete": {"pk": project.pk},
         "public-progress": {"handle": "ada"},
         "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "set-password"},
+        "careers:plan-feed": {"token": feed_token_create(user=learner)},
     }
     return lambda name: reverse(name, kwargs=kwargs.get(name))
 
@@ -134,6 +142,10 @@ def test_every_url_answers_as_designed(people, url_for, who):
             assert response.status_code == (200 if who == "anonymous" else 302), name
         elif kind == POST_ONLY:
             assert response.status_code == 405, (name, who, response.status_code)
+        elif kind == FEED:
+            assert response.status_code == 200, (name, who, response.status_code)
+            wrong = reverse(name, kwargs={"token": "not-" + url.split("/")[-1]})
+            assert client.get(wrong).status_code == 404, name
 
 
 @pytest.mark.parametrize("who", ["anonymous", "learner", "staff"])
