@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from accounts.models import DUPLICATE_EMAIL, WEEKDAYS, User
 from accounts.services import HANDLE_RULES, HANDLE_TAKEN, handle_problems
+from accounts.tasks import password_reset_email_send
 from careers.models import Role
 from common.timezones import time_zone_names
 
@@ -75,6 +76,13 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     email = EmailAddressField(label="Email", max_length=254)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Hand the email to the worker: a slow or absent mail server never holds the
+        request. The worker makes the link itself, so no reset token is ever stored."""
+        password_reset_email_send.enqueue(
+            context["user"].pk, context["domain"], context["protocol"]
+        )
 
 
 # Settings

@@ -142,3 +142,34 @@ class TargetRoleChange(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.role_title or 'no target'} ({self.chosen_at:%Y-%m-%d})"
+
+
+class WeeklyEmail(models.Model):
+    """One learner's weekly email for one week (Monday in their zone). At most one row per
+    learner and week, whatever races: the sender claims a queued row before sending it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed after the last try"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="weekly_emails")
+    week_start = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="weekly_email_once_a_week")
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self):
+        return f"Weekly email to {self.user} for the week of {self.week_start}"

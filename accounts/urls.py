@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("settings/", views.settings_update, name="settings"),
     path("target-role/", views.target_role_update, name="target-role"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("calendar-feed/", views.feed_create, name="feed-create"),
     path("calendar-feed/revoke/", views.feed_revoke, name="feed-revoke"),
     path("export/", views.export, name="export"),

@@ -6,6 +6,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -15,6 +16,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.data_file.export import user_export
@@ -30,6 +32,7 @@ from accounts.forms import (
 from accounts.models import User
 from accounts.services import target_role_set, user_delete, user_settings_save
 from accounts.throttling import rate_limit_exceeded, too_many_attempts
+from accounts.weekly_email import unsubscribe_user_id
 from careers.models import Role, StudyPlan
 from careers.readiness import role_progress
 from careers.services import feed_token_create, feed_token_revoke
@@ -219,6 +222,25 @@ def target_role_update(request):
         messages.info(request, f"{role.title} is already your target role.")
     fallback = role.get_absolute_url() if role else reverse("careers:dashboard")
     return redirect(safe_next(request, fallback))
+
+
+# Weekly email: one-click unsubscribe, without signing in
+
+
+# Mail clients post RFC 8058's one-click request without a CSRF token; the signed token
+# in the address is what authorises it, and it can only ever turn the email off.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        user_id = unsubscribe_user_id(token)
+    except signing.BadSignature:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        User.objects.filter(pk=user_id).update(weekly_email=False, weekly_email_due_at=None)
+        return render(request, "accounts/unsubscribe.html", {"done": True})
+    return render(request, "accounts/unsubscribe.html", {"token": token})
 
 
 # Your data: export, import, deletion
