@@ -13,7 +13,7 @@ MANAGE := $(RUN) python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run install browser-tools migrate content test lint format check-migrations pytest bench profile screenshots superuser export-content clean
+.PHONY: help run worker install browser-tools migrate content test lint format check-migrations pytest bench profile screenshots superuser export-content clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,8 +32,16 @@ migrate: install  ## Apply database migrations
 content: migrate  ## Load the content pack from content/ (idempotent)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) load_content content
 
-run: content  ## Install, migrate, load content and serve on http://127.0.0.1:8000/
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) runserver $(HOST):$(PORT)
+# The worker runs beside the server; Ctrl-C stops both (the trap stops the worker however
+# the server ends).
+run: content  ## Install, migrate, load content; serve on http://127.0.0.1:8000/ with the worker
+	export DJANGO_DEBUG=$${DJANGO_DEBUG-1}; \
+	$(MANAGE) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: migrate  ## Only the background worker (emails); `make run` starts one already
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) worker
 
 superuser: migrate  ## Create an admin account
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) createsuperuser

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
-from accounts.models import TargetRoleChange, User
+from accounts.models import TargetRoleChange, User, WeeklyEmail
 
 
 class TargetRoleChangeInline(admin.TabularInline):
@@ -75,3 +75,21 @@ class UserAdmin(DjangoUserAdmin):
     def get_inlines(self, request, obj):
         # A new user has no history, and an empty inline would need its management form.
         return [TargetRoleChangeInline] if obj else []
+
+
+@admin.register(WeeklyEmail)
+class WeeklyEmailAdmin(admin.ModelAdmin):
+    """Each learner's weekly email per week: sent, queued for another try, or failed after
+    the last one with its error. The tasks themselves are under Django Tasks DB."""
+
+    list_display = ["user", "week_start", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "week_start"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    readonly_fields = [f.name for f in WeeklyEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

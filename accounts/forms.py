@@ -8,10 +8,12 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.text import slugify
 
-from accounts.models import DUPLICATE_EMAIL, User
+from accounts.models import DUPLICATE_EMAIL, WEEKDAYS, User
 from accounts.services import HANDLE_RULES, HANDLE_TAKEN, handle_problems
+from accounts.tasks import password_reset_email_send
 from accounts.throttling import password_matches
 from careers.models import Role
+from common.timezones import time_zone_names
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -117,6 +119,13 @@ class LoginForm(FirstErrorFocus, auth_forms.AuthenticationForm):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     email = EmailAddressField(label="Email", max_length=254)
 
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Hand the email to the worker: a slow or absent mail server never holds the
+        request. The worker makes the link itself, so no reset token is ever stored."""
+        password_reset_email_send.enqueue(
+            context["user"].pk, context["domain"], context["protocol"]
+        )
+
 
 # Settings
 
@@ -148,6 +157,35 @@ class SettingsForm(FirstErrorFocus, forms.ModelForm):
             "required": "Enter a whole number of hours from 1 to 100.",
         },
     )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=[],
+        help_text="Your weeks, streaks, plan, calendar and emails follow it.",
+        error_messages={
+            "invalid_choice": "Choose a time zone from the list, such as Europe/Paris.",
+            "required": "Choose a time zone from the list, such as Europe/Paris.",
+        },
+    )
+    study_days = forms.TypedMultipleChoiceField(
+        label="Study days",
+        choices=list(enumerate(WEEKDAYS)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your calendar's study block and the weekly email fall on the first of them.",
+        error_messages={
+            "required": "Choose at least one study day.",
+            "invalid_choice": "Choose days from the list.",
+        },
+    )
+    study_time = forms.TimeField(
+        label="Study time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="When a study session starts, in your time zone.",
+        error_messages={
+            "invalid": "Enter a time such as 18:30.",
+            "required": "Enter a time such as 18:30.",
+        },
+    )
     public_handle = forms.CharField(
         label="Public handle",
         required=False,
@@ -160,10 +198,20 @@ class SettingsForm(FirstErrorFocus, forms.ModelForm):
         model = User
         # target_role is deliberately not here: the view saves it through
         # target_role_set, which records the history.
-        fields = ["display_name", "weekly_hours", "is_progress_public", "public_handle"]
+        fields = [
+            "display_name",
+            "weekly_hours",
+            "time_zone",
+            "study_days",
+            "study_time",
+            "weekly_email",
+            "is_progress_public",
+            "public_handle",
+        ]
         labels = {
             "display_name": "Display name",
             "is_progress_public": "Show my progress on a public page",
+            "weekly_email": "Send me a weekly email",
         }
         help_texts = {
             "display_name": "How we greet you; shown on your public page if you have one.",
@@ -171,9 +219,22 @@ class SettingsForm(FirstErrorFocus, forms.ModelForm):
                 "Shows your target role, readiness and finished projects at your "
                 "handle’s address. Your notes and email stay private."
             ),
+            "weekly_email": (
+                "Last week’s progress, your streak and this week’s plan, on your first "
+                "study day at your study time. Each email has a one-click unsubscribe link."
+            ),
         }
 
-    field_order = ["display_name", "target_role", "weekly_hours", "is_progress_public"]
+    field_order = [
+        "display_name",
+        "target_role",
+        "weekly_hours",
+        "time_zone",
+        "study_days",
+        "study_time",
+        "weekly_email",
+        "is_progress_public",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,6 +251,13 @@ class SettingsForm(FirstErrorFocus, forms.ModelForm):
         if not self.instance.public_handle and len(suggestion) >= 3:
             handle.widget.attrs["placeholder"] = suggestion
             handle.help_text = f"{handle.help_text} Suggested from your name: {suggestion}."
+        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        if not self.is_bound:
+            self.initial["study_days"] = self.instance.study_weekdays
+
+    def clean_study_days(self) -> int:
+        """The chosen weekdays as the stored bit mask."""
+        return sum(1 << day for day in set(self.cleaned_data["study_days"]))
 
     def clean_public_handle(self):
         handle = self.cleaned_data["public_handle"]

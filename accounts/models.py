@@ -1,8 +1,13 @@
+from datetime import time
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
 DUPLICATE_EMAIL = "An account with this email already exists."
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+ALL_DAYS = (1 << len(WEEKDAYS)) - 1
+SATURDAY = 1 << 5
 
 
 class UserManager(BaseUserManager):
@@ -64,6 +69,17 @@ class User(AbstractUser):
     is_progress_public = models.BooleanField(
         default=False, help_text="Show target role, readiness and done projects at /u/<handle>/."
     )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="IANA name; weeks, the plan and emails use it."
+    )
+    study_days = models.PositiveSmallIntegerField(
+        default=SATURDAY, help_text="Preferred study days: bit 0 is Monday, bit 6 Sunday."
+    )
+    study_time = models.TimeField(default=time(18, 0), help_text="Local time a session starts.")
+    weekly_email = models.BooleanField(default=False, help_text="Opted in to the weekly email.")
+    weekly_email_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next weekly email is due (opted in only)."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -90,6 +106,17 @@ class User(AbstractUser):
                 | models.Q(public_handle__isnull=False),
                 name="user_public_page_needs_handle",
             ),
+            models.CheckConstraint(
+                condition=models.Q(study_days__gte=1, study_days__lte=ALL_DAYS),
+                name="user_study_days_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["weekly_email_due_at"],
+                condition=models.Q(weekly_email=True),
+                name="user_weekly_email_due",
+            )
         ]
 
     def __str__(self):
@@ -100,6 +127,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+    @property
+    def study_weekdays(self) -> list[int]:
+        """The preferred study days as weekday numbers (0 is Monday)."""
+        return [day for day in range(len(WEEKDAYS)) if self.study_days & (1 << day)]
 
 
 class TargetRoleChange(models.Model):
@@ -118,3 +150,34 @@ class TargetRoleChange(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.role_title or 'no target'} ({self.chosen_at:%Y-%m-%d})"
+
+
+class WeeklyEmail(models.Model):
+    """One learner's weekly email for one week (Monday in their zone). At most one row per
+    learner and week, whatever races: the sender claims a queued row before sending it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed after the last try"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="weekly_emails")
+    week_start = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="weekly_email_once_a_week")
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self):
+        return f"Weekly email to {self.user} for the week of {self.week_start}"

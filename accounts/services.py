@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import TargetRoleChange, User
+from accounts.schedule import weekly_email_due_after
 from careers.models import Role
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{2,39}\Z")
@@ -102,7 +103,18 @@ def user_settings_save(*, form) -> None:
             # The settings form shows the weekly hours: saving it is choosing them.
             user.pace_chosen = True
             user.save(update_fields=["pace_chosen"])
+        weekly_email_schedule(user=user)
         target_role_set(user=user, role=form.cleaned_data["target_role"])
+
+
+def weekly_email_schedule(*, user: User) -> None:
+    """Set when the learner's next weekly email is due from their current choices (none
+    when they have not opted in). Moving it within a week never sends twice: one email per
+    learner and week is a database constraint."""
+    user.weekly_email_due_at = (
+        weekly_email_due_after(user, timezone.now()) if user.weekly_email else None
+    )
+    user.save(update_fields=["weekly_email_due_at"])
 
 
 # Deletion

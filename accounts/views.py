@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch
@@ -16,6 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.data_file.export import user_export
@@ -40,8 +42,10 @@ from accounts.throttling import (
     rate_limit_exceeded,
     too_many_attempts,
 )
-from careers.models import Role
+from accounts.weekly_email import unsubscribe_user_id
+from careers.models import Role, StudyPlan
 from careers.readiness import role_progress
+from careers.services import feed_token_create, feed_token_revoke
 from common import ratelimit
 from common.redirects import safe_next
 from learning.models import Module, PortfolioProject
@@ -229,7 +233,51 @@ def settings_update(request):
         else:
             messages.success(request, "Your settings are saved.")
             return redirect("accounts:settings")
-    return render(request, "accounts/settings_form.html", {"form": form, "nav": "settings"})
+    context = {"form": form, "nav": "settings", **_feed_context(request)}
+    return render(request, "accounts/settings_form.html", context)
+
+
+# Calendar feed: its address is shown once, right after it is made; only a hash is kept.
+
+NEW_FEED_TOKEN = "new-feed-token"
+
+
+def _feed_context(request) -> dict:
+    token = request.session.pop(NEW_FEED_TOKEN, None)
+    has_feed = StudyPlan.objects.filter(user=request.user, feed_token_hash__isnull=False).exists()
+    if token is None:
+        return {"has_feed": has_feed, "feed_url": None}
+    feed_url = request.build_absolute_uri(reverse("careers:plan-feed", args=[token]))
+    return {
+        "has_feed": has_feed,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
+
+
+@require_POST
+@login_required
+def feed_create(request):
+    """Make (or replace) the learner's private calendar address."""
+    replaced = StudyPlan.objects.filter(user=request.user, feed_token_hash__isnull=False).exists()
+    request.session[NEW_FEED_TOKEN] = feed_token_create(user=request.user)
+    messages.success(
+        request,
+        "Your new calendar address is below; the old one no longer works."
+        if replaced
+        else "Your calendar address is below.",
+    )
+    return redirect(reverse("accounts:settings") + "#calendar-heading")
+
+
+@require_POST
+@login_required
+def feed_revoke(request):
+    if feed_token_revoke(user=request.user):
+        messages.success(request, "Your calendar feed is turned off; its address no longer works.")
+    else:
+        messages.info(request, "You had no calendar feed.")
+    return redirect(reverse("accounts:settings") + "#calendar-heading")
 
 
 @require_POST
@@ -254,6 +302,25 @@ def target_role_update(request):
         messages.info(request, f"{role.title} is already your target role.")
     fallback = role.get_absolute_url() if role else reverse("careers:dashboard")
     return redirect(safe_next(request, fallback))
+
+
+# Weekly email: one-click unsubscribe, without signing in
+
+
+# Mail clients post RFC 8058's one-click request without a CSRF token; the signed token
+# in the address is what authorises it, and it can only ever turn the email off.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        user_id = unsubscribe_user_id(token)
+    except signing.BadSignature:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        User.objects.filter(pk=user_id).update(weekly_email=False, weekly_email_due_at=None)
+        return render(request, "accounts/unsubscribe.html", {"done": True})
+    return render(request, "accounts/unsubscribe.html", {"token": token})
 
 
 # Your data: export, import, deletion

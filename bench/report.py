@@ -16,6 +16,8 @@ THROUGHPUT_RATIO_TARGETS = {
     "role": 0.35,
     "module": 0.35,
     "topic": 0.35,
+    "plan": 0.30,
+    "plan-feed": 0.35,
 }
 P95_MS_TARGETS = {"dashboard": 60.0}
 MAX_QUERIES = 12

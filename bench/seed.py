@@ -144,6 +144,7 @@ def targets() -> dict:
 
     from accounts.models import User
     from careers.models import RoleRequirement
+    from careers.services import feed_token_create
     from learning.models import Topic
 
     user = User.objects.select_related("target_role").get(email=learner_email(0))
@@ -172,6 +173,8 @@ def targets() -> dict:
             "search": f"{reverse('search')}?q={SEARCH_QUERY}",
             "dashboard": reverse("careers:dashboard"),
             "portfolio": reverse("learning:portfolio-list"),
+            "plan": reverse("careers:plan"),
+            "plan-feed": reverse("careers:plan-feed", args=[feed_token_create(user=user)]),
             "topic_states": [
                 reverse("learning:topic-state", kwargs={"topic": t.slug}) for t in topics
             ],

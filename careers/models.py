@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -130,3 +133,23 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content version {self.number} ({self.loaded_at:%Y-%m-%d})"
+
+
+class StudyPlan(models.Model):
+    """What a learner keeps about their week-by-week plan (the plan itself is computed,
+    careers/plan.py): the ready-by date they committed to, and their private calendar feed
+    (only a hash of its token is stored; SEQUENCE rises each time the feed's events change)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_plan"
+    )
+    committed_ready_on = models.DateField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    feed_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    feed_uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    feed_sequence = models.PositiveIntegerField(default=0)
+    feed_fingerprint = models.CharField(max_length=64, blank=True)
+    feed_changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Study plan of {self.user}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from careers import views
+from careers import plan_views, views
 
 app_name = "careers"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("roles/<slug:slug>/", views.role_detail, name="role-detail"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("changes/", views.change_list, name="change-list"),
+    path("plan/", plan_views.plan_detail, name="plan"),
+    path("plan/commit/", plan_views.plan_commit_view, name="plan-commit"),
+    path("plan/<str:token>.ics", plan_views.plan_feed, name="plan-feed"),
 ]

@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from careers.filters import RoleFilterForm
@@ -22,6 +21,7 @@ from careers.readiness import (
 )
 from common.cache import content_cached
 from common.fragments import lazy_context
+from common.timezones import learner_today
 from learning.forms import TopicStateForm
 from learning.models import Module, ProjectIdea, Topic
 from learning.progress import activity, done_by_module, learner_marks, topic_row
@@ -161,7 +161,7 @@ def _dashboard_page(request, template):
         "nav": "dashboard",
         "next_url": reverse("careers:dashboard"),
         "dashboard_url": reverse("careers:dashboard"),
-        "today": timezone.localdate(),
+        "today": learner_today(request.user),
         **lazy_context(lambda: dashboard_context(request.user), DASHBOARD_VALUES),
     }
     return render(request, template, context)

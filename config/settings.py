@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # Third-party
     "django_htmx",
     "axes",
+    "django_tasks_db",
     # Ours
     "common",
     "accounts",
@@ -236,6 +237,11 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "GenAI Pathways <noreply@localhost>")
+# Where links in emails point: emails are made by the worker, outside any request.
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (django.tasks) in the database: the worker is `manage.py worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Security headers. Content Security Policy: nothing inline, nothing from elsewhere.
 

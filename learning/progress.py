@@ -13,6 +13,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from common.cache import content_cached
+from common.timezones import learner_zone
 from learning.models import Topic, TopicState
 from learning.querysets import COMPLETE_STATES
 
@@ -195,13 +196,14 @@ def week_start(day: date) -> date:
 
 
 def _done_hours_by_week(user, since: date | None = None) -> dict[date, int]:
-    """Hours of topics marked done per week (Monday) since a date, or ever."""
+    """Hours of topics marked done per week (Monday, in the learner's time zone) since a
+    date, or ever."""
+    zone = learner_zone(user)
     rows = TopicState.objects.for_user(user).filter(state=TopicState.State.DONE)
     if since is not None:
-        start = timezone.make_aware(datetime.combine(since, time.min))
-        rows = rows.filter(completed_at__gte=start)
+        rows = rows.filter(completed_at__gte=datetime.combine(since, time.min, tzinfo=zone))
     rows = (
-        rows.annotate(week=TruncWeek("completed_at"))
+        rows.annotate(week=TruncWeek("completed_at", tzinfo=zone))
         .values("week")
         .annotate(hours=Sum("topic__hours"))
         .order_by()
@@ -216,9 +218,9 @@ def _done_hours_by_week(user, since: date | None = None) -> dict[date, int]:
 
 def activity(user, today: date | None = None) -> Activity:
     """Hours of topics marked done per week over the last twelve weeks, and the
-    current streak of consecutive weeks with something done (one query; a second only
-    for a streak longer than the chart)."""
-    today = today or timezone.localdate()
+    current streak of consecutive weeks with something done, with weeks and today in the
+    learner's time zone (one query; a second only for a streak longer than the chart)."""
+    today = today or timezone.localdate(timezone=learner_zone(user))
     this_week = week_start(today)
     first_week = this_week - timedelta(weeks=ACTIVITY_WEEKS - 1)
     hours_by_week = _done_hours_by_week(user, since=first_week)

@@ -129,3 +129,12 @@ def count_queries(client, url, **kwargs):
         response = client.get(url, **kwargs)
     assert response.status_code == 200, (url, response.status_code)
     return len(context)
+
+
+def tasks_run():
+    """Run every background task that is due, as `manage.py worker --batch` does."""
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+    )

@@ -8,6 +8,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.signup import email_confirm_token
+from accounts.weekly_email import unsubscribe_token
+from careers.services import feed_token_create
 from tests.careers.factories import RoleFactory
 from tests.conftest import build_catalogue
 from tests.learning.factories import PortfolioProjectFactory, ProjectIdeaFactory
@@ -20,6 +22,7 @@ POST_ONLY = "post-only"  # GET → 405 for everyone; state changes need POST wit
 ANONYMOUS_FORM = "anonymous-form"  # a form for visitors; signed-in users are sent on
 # anonymous → sign in; a learner with something to ask → 200, else on to the dashboard
 ONBOARDING_STEP = "onboarding-step"
+FEED = "feed"  # private by its token: 200 for the right token, 404 for any other, for anyone
 
 EXPECTED = {
     "home": PUBLIC,
@@ -39,6 +42,7 @@ EXPECTED = {
     "accounts:password-reset-done": PUBLIC,
     "accounts:password-reset-confirm": PUBLIC,
     "accounts:password-reset-complete": PUBLIC,
+    "accounts:unsubscribe": PUBLIC,  # authorised by the signed token in its address
     "accounts:signup": ANONYMOUS_FORM,
     "accounts:email-confirm": PUBLIC,
     "careers:dashboard": SIGNED_IN,
@@ -55,12 +59,22 @@ EXPECTED = {
     "accounts:onboarding-role": SIGNED_IN,
     "accounts:onboarding-pace": SIGNED_IN,
     "accounts:onboarding-known": ONBOARDING_STEP,
+    "careers:plan": SIGNED_IN,
+    "careers:plan-commit": POST_ONLY,
+    "careers:plan-feed": FEED,
+    "accounts:feed-create": POST_ONLY,
+    "accounts:feed-revoke": POST_ONLY,
     "learning:topic-state": POST_ONLY,
     "learning:topic-note": POST_ONLY,
     "accounts:logout": POST_ONLY,
     "accounts:target-role": POST_ONLY,
     "accounts:email-confirm-resend": POST_ONLY,
 }
+
+
+# RFC 8058's one-click unsubscribe is posted by mail clients, which hold no CSRF token; the
+# signed token in the address authorises it, and it can only turn the weekly email off.
+CSRF_EXEMPT = {"accounts:unsubscribe"}
 
 
 def named_patterns(patterns=None, namespace=None):
@@ -103,6 +117,8 @@ def url_for(learner):
         "accounts:onboarding-known": {"index": 1},
         "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "set-password"},
         "accounts:email-confirm": {"token": email_confirm_token(learner)},
+        "careers:plan-feed": {"token": feed_token_create(user=learner)},
+        "accounts:unsubscribe": {"token": unsubscribe_token(learner)},
     }
     return lambda name: reverse(name, kwargs=kwargs.get(name))
 
@@ -151,6 +167,10 @@ def test_every_url_answers_as_designed(people, url_for, who):
             assert response.status_code == (200 if who == "anonymous" else 302), name
         elif kind == POST_ONLY:
             assert response.status_code == 405, (name, who, response.status_code)
+        elif kind == FEED:
+            assert response.status_code == 200, (name, who, response.status_code)
+            wrong = reverse(name, kwargs={"token": "not-" + url.split("/")[-1]})
+            assert client.get(wrong).status_code == 404, name
 
 
 @pytest.mark.parametrize("who", ["anonymous", "learner", "staff"])
@@ -159,6 +179,8 @@ def test_every_state_change_needs_a_csrf_token(people, url_for, who):
     if people[who] is not None:
         client.force_login(people[who])
     for name in EXPECTED:
+        if name in CSRF_EXEMPT:
+            continue
         response = client.post(url_for(name), {"state": "done", "note": "x", "title": "x"})
         assert response.status_code in (403, 405), (name, who, response.status_code)
 

@@ -17,6 +17,9 @@ def settings_data(**overrides):
         "display_name": "Ada L.",
         "target_role": "",
         "weekly_hours": "5",
+        "time_zone": "UTC",
+        "study_days": ["5"],
+        "study_time": "18:00",
         "public_handle": "",
     }
     data.update(overrides)

@@ -6,7 +6,10 @@ import subprocess
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from accounts.weekly_email import weekly_digest, weekly_email_message
+from learning.progress import week_start
 from tests.accounts.factories import UserFactory
 from tests.browser.support import ANONYMOUS, LEARNER, NEWCOMER, PAGES, demo_learner_create
 from tests.shipped_pack import shipped_pack_load
@@ -25,7 +28,8 @@ POSTED = [
 def test_every_page_type_is_valid_html(vnu_command, tmp_path):
     shipped_pack_load()
     clients = {ANONYMOUS: Client(), LEARNER: Client(), NEWCOMER: Client()}
-    clients[LEARNER].force_login(demo_learner_create(email="ada@example.com", handle="ada"))
+    ada = demo_learner_create(email="ada@example.com", handle="ada")
+    clients[LEARNER].force_login(ada)
     clients[NEWCOMER].force_login(UserFactory(email="new@example.com"))
 
     documents = {}
@@ -38,6 +42,11 @@ def test_every_page_type_is_valid_html(vnu_command, tmp_path):
         assert response.status_code == status, (what, path, response.status_code)
         assert b'aria-invalid="true"' in response.content, what
         documents[f"{what} ({path})"] = response.content
+
+    # The weekly email's HTML part is a document of its own.
+    digest = weekly_digest(ada, week_start(timezone.localdate()))
+    html_part = weekly_email_message(digest).alternatives[0].content
+    documents["weekly email (HTML part)"] = html_part.encode()
 
     files = {}
     for index, (what, html) in enumerate(documents.items()):

@@ -441,7 +441,14 @@ def test_a_target_role_changed_in_settings_shows_on_the_dashboard_and_role_pages
 
     response = learner_client.post(
         reverse("accounts:settings"),
-        {"display_name": "Ada", "target_role": str(new_role.pk), "weekly_hours": "5"},
+        {
+            "display_name": "Ada",
+            "target_role": str(new_role.pk),
+            "weekly_hours": "5",
+            "time_zone": "UTC",
+            "study_days": ["5"],
+            "study_time": "18:00",
+        },
     )
 
     assert response.status_code == 302

@@ -1,0 +1,267 @@
+"""A learner's study plan: their path toward the target role laid out week by week.
+
+The path is `plan_topics()`: the role's core topics, each after its prerequisites, then the
+recommended ones. The weeks are computed afresh on every read from the learner's states,
+weekly hours and time zone, so the plan re-flows by itself whenever any of them changes.
+Topics done this week stay in this week (they used its hours); everything complete is
+otherwise gone, and the rest fills the weeks from now on, a long topic spanning weeks.
+"""
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from careers.models import Role, StudyPlan
+from careers.readiness import IMPORTANCE_RANK, catalogue, role_topics
+from common.cache import content_cached, content_version
+from common.timezones import learner_zone
+from learning.graph import with_prerequisites
+from learning.models import Topic, TopicState
+from learning.progress import week_start
+from learning.querysets import COMPLETE_STATES
+
+WEEKS_SHOWN = 12
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTopic:
+    pk: int
+    slug: str
+    title: str
+    hours: int
+    module_slug: str
+    module_title: str
+    is_core: bool
+
+
+# The path
+
+
+_path_memo: dict[tuple[str, int], list[PlanTopic]] = {}
+
+
+def plan_topics(user, role: Role) -> list[PlanTopic]:
+    """The learner's path toward `role`, in the order to learn it: the role's core topics
+    and every prerequisite they need inside the role's modules (prerequisites first), then
+    the recommended topics the same way. Content-only for now (cached per content version
+    and kept per process, like the catalogue); it takes the learner so that a path that
+    depends on them can replace it without touching its callers."""
+    key = (content_version(), role.pk)
+    path = _path_memo.get(key)
+    if path is None:
+        path = content_cached(f"plan-path:{role.pk}", lambda: _path_build(role))
+        if len(_path_memo) > 64:
+            _path_memo.clear()
+        _path_memo[key] = path
+    return path
+
+
+def _path_build(role: Role) -> list[PlanTopic]:
+    module_ids = [module_id for module_id, _ in catalogue().requirements.get(role.pk, [])]
+    rows = {
+        row[0]: row
+        for row in role_topics(role).values_list(
+            "pk",
+            "slug",
+            "title",
+            "hours",
+            "module__slug",
+            "module__title",
+            "importance_rank",
+            "module__order",
+            "module_id",
+            "order",
+        )
+    }
+    prerequisites: dict[int, list[int]] = {pk: [] for pk in rows}
+    for topic_id, prerequisite_id in Topic.prerequisites.through.objects.filter(
+        from_topic__module_id__in=module_ids, to_topic__module_id__in=module_ids
+    ).values_list("from_topic_id", "to_topic_id"):
+        if topic_id in rows and prerequisite_id in rows:
+            prerequisites[topic_id].append(prerequisite_id)
+    # A topic takes the most important rank of anything that needs it: a core topic's
+    # prerequisite in a recommended (or optional) module is learnt with the core.
+    rank: dict[int, int] = {}
+    for importance in ("core", "recommended"):
+        wanted = [pk for pk, row in rows.items() if row[6] == IMPORTANCE_RANK[importance]]
+        for pk in with_prerequisites(prerequisites, wanted):
+            rank.setdefault(pk, IMPORTANCE_RANK[importance])
+
+    def sort_key(pk):
+        row = rows[pk]
+        return (rank[pk], row[7], row[8], row[9], pk)
+
+    waiting = {pk: sum(1 for p in prerequisites[pk] if p in rank) for pk in rank}
+    needed_by: dict[int, list[int]] = {pk: [] for pk in rank}
+    for pk in rank:
+        for prerequisite in prerequisites[pk]:
+            if prerequisite in rank:
+                needed_by[prerequisite].append(pk)
+    ready = [sort_key(pk) for pk, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        pk = heapq.heappop(ready)[-1]
+        order.append(pk)
+        for dependant in needed_by[pk]:
+            waiting[dependant] -= 1
+            if waiting[dependant] == 0:
+                heapq.heappush(ready, sort_key(dependant))
+    if len(order) < len(rank):  # a cycle (the loader refuses them): keep its topics anyway
+        placed = set(order)
+        order += sorted((pk for pk in rank if pk not in placed), key=sort_key)
+    return [
+        PlanTopic(
+            pk=pk,
+            slug=rows[pk][1],
+            title=rows[pk][2],
+            hours=rows[pk][3],
+            module_slug=rows[pk][4],
+            module_title=rows[pk][5],
+            is_core=rank[pk] == 0,
+        )
+        for pk in order
+    ]
+
+
+# The weeks
+
+
+@dataclass(slots=True)
+class PlanItem:
+    topic: PlanTopic
+    hours: int
+    is_done: bool = False
+    continued: bool = False  # began in an earlier week
+    continues: bool = False  # goes on into the next week
+
+
+@dataclass
+class PlanWeek:
+    start: date
+    is_current: bool = False
+    items: list[PlanItem] = field(default_factory=list)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+    @property
+    def hours(self) -> int:
+        return sum(item.hours for item in self.items)
+
+    @property
+    def hours_done(self) -> int:
+        return sum(item.hours for item in self.items if item.is_done)
+
+    @property
+    def hours_to_do(self) -> int:
+        return self.hours - self.hours_done
+
+
+@dataclass
+class Plan:
+    role: Role
+    weekly_hours: int
+    today: date
+    weeks: list[PlanWeek]
+    total_weeks: int
+    hours_left: int
+    core_hours_left: int
+    ready_on: date | None  # the day the last core topic is done; None when ready now
+    committed_ready_on: date | None = None
+
+    @property
+    def more_weeks(self) -> int:
+        return self.total_weeks - len(self.weeks)
+
+    @property
+    def projected_ready_on(self) -> date:
+        return self.ready_on or self.today
+
+    @property
+    def days_ahead(self) -> int | None:
+        """Days between the commitment and the projection: positive ahead, negative behind."""
+        if self.committed_ready_on is None:
+            return None
+        return (self.committed_ready_on - self.projected_ready_on).days
+
+    @property
+    def days_behind(self) -> int:
+        return -(self.days_ahead or 0)
+
+    @property
+    def last_week(self) -> date | None:
+        return self.weeks[-1].start if self.weeks else None
+
+
+def plan_build(
+    user,
+    role: Role,
+    *,
+    study_plan: StudyPlan | None = None,
+    weeks_shown: int = WEEKS_SHOWN,
+    now: datetime | None = None,
+) -> Plan:
+    """The learner's plan from this week on, the first `weeks_shown` weeks laid out (one
+    query over their complete states; the path is cached)."""
+    zone = learner_zone(user)
+    now = (now or timezone.now()).astimezone(zone)
+    today = now.date()
+    this_week = week_start(today)
+    week_began = datetime.combine(this_week, time.min, tzinfo=zone)
+    path = plan_topics(user, role)
+    states = {
+        topic_id: (state, completed_at)
+        for topic_id, state, completed_at in TopicState.objects.for_user(user)
+        .filter(state__in=COMPLETE_STATES)
+        .values_list("topic_id", "state", "completed_at")
+    }
+    weekly = max(user.weekly_hours, 1)
+    current = PlanWeek(start=this_week, is_current=True)
+    remaining = []
+    for topic in path:
+        state, completed_at = states.get(topic.pk, (None, None))
+        if state is None:
+            remaining.append(topic)
+        elif state == TopicState.State.DONE and completed_at and completed_at >= week_began:
+            current.items.append(PlanItem(topic=topic, hours=topic.hours, is_done=True))
+    weeks = [current]
+    week_index, used = 0, current.hours
+    core_end = None
+    for topic in remaining:
+        left, first = topic.hours, True
+        while left > 0:
+            if used >= weekly:
+                week_index, used = week_index + 1, 0
+                if week_index < weeks_shown:
+                    weeks.append(PlanWeek(start=this_week + timedelta(weeks=week_index)))
+                continue
+            take = min(left, weekly - used)
+            left, used = left - take, used + take
+            if week_index < weeks_shown:
+                weeks[-1].items.append(
+                    PlanItem(topic=topic, hours=take, continued=not first, continues=left > 0)
+                )
+            first = False
+        if topic.is_core:
+            core_end = (week_index, used)
+    ready_on = None
+    if core_end is not None:
+        index, hours = core_end
+        ready_on = this_week + timedelta(weeks=index, days=math.ceil(hours * 7 / weekly) - 1)
+        ready_on = max(ready_on, today)
+    return Plan(
+        role=role,
+        weekly_hours=weekly,
+        today=today,
+        weeks=weeks,
+        total_weeks=week_index + 1,
+        hours_left=sum(topic.hours for topic in remaining),
+        core_hours_left=sum(topic.hours for topic in remaining if topic.is_core),
+        ready_on=ready_on,
+        committed_ready_on=study_plan.committed_ready_on if study_plan else None,
+    )
