@@ -47,22 +47,22 @@ def site_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_") and key != "DATABASE_URL"
     }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_CACHE_PREFIX=f"processes-{secrets.token_hex(4)}",
-        DATABASE_URL=database_url,
+    settings = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_CACHE_PREFIX": f"processes-{secrets.token_hex(4)}",
+        "DATABASE_URL": database_url,
         # The test TEST_ENV of the Makefile: plain HTTP.
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SESSION_COOKIE_SECURE="0",
-        DJANGO_CSRF_COOKIE_SECURE="0",
-        DJANGO_EMAIL_CONSOLE="1",
-        DJANGO_LOG_LEVEL="WARNING",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SESSION_COOKIE_SECURE": "0",
+        "DJANGO_CSRF_COOKIE_SECURE": "0",
+        "DJANGO_EMAIL_CONSOLE": "1",
+        "DJANGO_LOG_LEVEL": "WARNING",
         # Without Redis the workers share their versions through this directory.
-        DJANGO_VERSIONS_DIR=str(data_dir / "versions"),
-        **extra,
-    )
+        "DJANGO_VERSIONS_DIR": str(data_dir / "versions"),
+    }
+    env.update(settings, **extra)
     return env
 
 

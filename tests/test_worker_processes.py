@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 
 from bench.database import BenchDatabase
 from tests.accounts.test_weekly_email import Inbox, free_port
-from tests.test_processes import _manage, _site_env
+from tests.processes import manage, site_env
 
 ROOT = Path(__file__).resolve().parent.parent
 LEARNERS = 12
@@ -39,15 +39,22 @@ def test_two_workers_send_exactly_one_weekly_email_per_learner(tmp_path):
     database = BenchDatabase(vendor="sqlite", url=f"sqlite:///{path}", name=str(path))
     database.create()
     port = free_port()
-    env = _site_env(database, tmp_path, redis=False)
-    env.update(DJANGO_EMAIL_HOST="127.0.0.1", DJANGO_EMAIL_PORT=str(port), DJANGO_EMAIL_USE_TLS="0")
+    env = site_env(
+        database.url,
+        tmp_path,
+        DJANGO_EMAIL_CONSOLE="0",
+        DJANGO_EMAIL_HOST="127.0.0.1",
+        DJANGO_EMAIL_PORT=str(port),
+        DJANGO_EMAIL_USE_TLS="0",
+    )
+    env.pop("REDIS_URL", None)
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     workers = []
     try:
-        _manage(env, "migrate", "--noinput")
-        _manage(env, "shell", stdin=SEED)
+        manage(env, "migrate", "--noinput")
+        manage(env, "shell", stdin=SEED)
         workers = [
             subprocess.Popen(
                 [
