@@ -71,22 +71,33 @@ def topic_row(slug: str) -> Topic | None:
 
 def learner_marks(user, topics: list[Topic]) -> list[Topic]:
     """Topics from `Topic.objects.for_rows()`, each (and each of its prerequisites) marked
-    with the learner's `user_state`, `has_note` and `is_complete`, and given the list of
+    with the learner's `user_state`, `has_note`, `is_complete`, `verified_on` (the date of
+    a fresh verification, else None) and `needs_review`, and given the list of
     `open_prerequisites` (one query over the learner's states; none for a visitor)."""
     marks = {}
     if user.is_authenticated:
         ids = {t.pk for t in topics} | {p.pk for t in topics for p in t.active_prerequisites}
         marks = {
-            topic_id: (state, has_note)
-            for topic_id, state, has_note in TopicState.objects.for_user(user)
+            topic_id: (state, has_note, verified_at, needs_review)
+            for topic_id, state, has_note, verified_at, needs_review in TopicState.objects.for_user(
+                user
+            )
             .filter(topic_id__in=ids)
             .annotate(has_note=ExpressionWrapper(~Q(note=""), output_field=BooleanField()))
-            .values_list("topic_id", "state", "has_note")
+            .values_list("topic_id", "state", "has_note", "verified_at", "needs_review")
         }
     for topic in topics:
         for item in (topic, *topic.active_prerequisites):
-            item.user_state, item.has_note = marks.get(item.pk, ("not_started", False))
+            item.user_state, item.has_note, verified_at, item.needs_review = marks.get(
+                item.pk, ("not_started", False, None, False)
+            )
             item.is_complete = item.user_state in COMPLETE_STATES
+            item.needs_review = item.needs_review and item.is_complete
+            item.verified_on = (
+                timezone.localdate(verified_at)
+                if verified_at and item.is_complete and not item.needs_review
+                else None
+            )
         topic.open_prerequisites = [p for p in topic.active_prerequisites if not p.is_complete]
     return topics
 

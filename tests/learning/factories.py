@@ -6,6 +6,7 @@ from learning.models import (
     Module,
     PortfolioProject,
     ProjectIdea,
+    Question,
     Resource,
     Topic,
     TopicState,
@@ -102,3 +103,24 @@ class PortfolioProjectFactory(DjangoModelFactory):
     def modules(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.modules.set(extracted)
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A single-answer question whose first option is correct (the page shuffles them)."""
+
+    class Meta:
+        model = Question
+
+    topic = factory.SubFactory(TopicFactory)
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    prompt = factory.Sequence(lambda n: f"Which choice is right for case {n}?")
+    options = factory.Sequence(
+        lambda n: [
+            {"text": f"Right {n}", "correct": True},
+            {"text": f"Wrong A {n}", "correct": False},
+            {"text": f"Wrong B {n}", "correct": False},
+            {"text": f"Wrong C {n}", "correct": False},
+        ]
+    )
+    explanation = factory.Sequence(lambda n: f"Because of reason {n}.")
+    order = factory.Sequence(lambda n: n)
