@@ -65,7 +65,12 @@ class LoadReport:
         return bool(total.created or total.updated or total.archived)
 
     def lines(self) -> list[str]:
-        lines = [f"{name}: {kind}" for name, kind in self.kinds.items()]
+        lines = [
+            f"{name}: {kind}"
+            for name, kind in self.kinds.items()
+            # A pack without a question bank reads as it did before there was one.
+            if name != "Questions" or kind.created or kind.updated or kind.archived
+        ]
         lines.append(f"Total: {self.total}")
         if self.carried_states:
             lines.append(f"Learners' states carried to replacing topics: {self.carried_states}")

@@ -158,9 +158,9 @@ def question_report() -> list[ModuleQuestions]:
     """Per active module, each active topic's count of active questions (one query)."""
     rows = (
         Topic.objects.active()
-        .annotate(questions=Count("questions", filter=Q(questions__is_archived=False)))
+        .annotate(question_count=Count("questions", filter=Q(questions__is_archived=False)))
         .order_by("module__order", "module__title", "module_id", "order", "id")
-        .values_list("module__slug", "module__category", "slug", "questions")
+        .values_list("module__slug", "module__category", "slug", "question_count")
     )
     modules: dict[str, ModuleQuestions] = {}
     for module, category, topic, count in rows:

@@ -228,11 +228,9 @@ class OptionEntry(Entry):
 class QuestionEntry(Entry):
     slug: Annotated[str, Field(pattern=SLUG_PATTERN, max_length=_max(Question, "slug"))]
     topic: Slug
-    prompt: Annotated[Text(), Field(max_length=Question._meta.get_field("prompt").max_length)]
+    prompt: Text(Question._meta.get_field("prompt").max_length)
     options: list[OptionEntry]
-    explanation: Annotated[
-        Text(), Field(max_length=Question._meta.get_field("explanation").max_length)
-    ]
+    explanation: Text(Question._meta.get_field("explanation").max_length)
     resource: Annotated[str, AfterValidator(_web_address)] | None = None
 
     @model_validator(mode="after")

@@ -293,8 +293,9 @@ def test_testing_out_verifies_the_topics_answered_correctly(learner_client, lear
     learner_client.post(attempt_url(attempt), data)
 
     verified = set(
-        TopicState.objects.filter(user=learner, verified_at__isnull=False, state="done")
-        .values_list("topic", flat=True)
+        TopicState.objects.filter(
+            user=learner, verified_at__isnull=False, state="done"
+        ).values_list("topic", flat=True)
     )
     assert verified == {t.pk for t in topics} - {missed.pk}
     result = learner_client.get(attempt_url(attempt)).content.decode()
@@ -304,7 +305,9 @@ def test_testing_out_verifies_the_topics_answered_correctly(learner_client, lear
 # Hypothesis: whatever is posted, a check is scored once or refused with nothing recorded
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     data=st.dictionaries(
         st.one_of(st.sampled_from(["answer-0", "answer-1", "answer-2"]), st.text(max_size=12)),
