@@ -33,7 +33,8 @@ from accounts.throttling import rate_limit_exceeded, too_many_attempts
 from careers.models import Role
 from careers.readiness import role_progress
 from common.redirects import safe_next
-from learning.models import Module, PortfolioProject
+from learning.models import Module, PortfolioProject, TopicState
+from learning.progress import FRESHLY_VERIFIED
 
 # Backend named on sign-in without a password check (sign-up), so adding another
 # authentication backend later cannot break it.
@@ -261,8 +262,22 @@ def public_progress(request, handle):
         .filter(status=PortfolioProject.Status.DONE)
         .prefetch_related(Prefetch("modules", queryset=Module.objects.active()))
     )
+    # Evidence an employer can tell from a claim: what a check proved, and when.
+    verified_topics = (
+        TopicState.objects.for_user(owner)
+        .complete()
+        .filter(FRESHLY_VERIFIED, topic__is_archived=False, topic__module__is_archived=False)
+        .order_by("-verified_at", "topic__title")
+        .values("topic__title", "topic__module__title", "verified_at")
+    )
     return render(
         request,
         "accounts/public_progress.html",
-        {"owner": owner, "role": role, "progress": progress, "projects": projects},
+        {
+            "owner": owner,
+            "role": role,
+            "progress": progress,
+            "projects": projects,
+            "verified_topics": verified_topics,
+        },
     )

@@ -22,9 +22,11 @@ from careers.readiness import (
 )
 from common.cache import content_cached
 from common.fragments import lazy_context
+from learning.checks import reviews_due
 from learning.forms import TopicStateForm
 from learning.models import Module, ProjectIdea, Topic, TopicState
 from learning.progress import activity, done_by_module, topic_row
+from learning.reviews import learner_today
 from learning.services import topic_state_set
 
 # Roles
@@ -122,6 +124,7 @@ DASHBOARD_VALUES = [
     "next_topics",
     "ready_on",
     "evidence",
+    "reviews_due",
 ]
 
 
@@ -133,6 +136,7 @@ def dashboard_context(user) -> dict:
         role=role,
         closest_roles=readiness_by_role(user, done)[:5],
         activity=activity(user),
+        reviews_due=reviews_due(user, learner_today(user)).count(),
     )
     if role is None:
         return context

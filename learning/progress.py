@@ -7,9 +7,10 @@ modules stop counting but keep their history.
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from common.cache import content_cached
@@ -41,9 +42,26 @@ def module_totals() -> dict[int, tuple[int, int]]:
     )
 
 
-def done_by_module(user, module_ids=None) -> dict[int, tuple[int, int]]:
+class ModuleDone(NamedTuple):
+    """A learner's figures on one module: hours and topics done or skipped, and of those
+    the hours and topics verified by a check (and not gone stale in review)."""
+
+    hours: int = 0
+    topics: int = 0
+    verified_hours: int = 0
+    verified_topics: int = 0
+
+
+NOTHING_DONE = ModuleDone()
+
+# A verification counts while the topic is complete and no review has been missed since.
+FRESHLY_VERIFIED = Q(verified_at__isnull=False, needs_review=False)
+
+
+def done_by_module(user, module_ids=None) -> dict[int, ModuleDone]:
     """Per active module (or only those in `module_ids`), the hours and number of the
-    learner's topics that are done or skipped (one grouped query over their states)."""
+    learner's topics that are done or skipped, and of those verified (one grouped query
+    over their states)."""
     if not user.is_authenticated:
         return {}
     rows = (
@@ -55,10 +73,20 @@ def done_by_module(user, module_ids=None) -> dict[int, tuple[int, int]]:
         rows = rows.filter(topic__module_id__in=module_ids)
     rows = (
         rows.values("topic__module_id")
-        .annotate(hours=Sum("topic__hours"), topics=Count("id"))
+        .annotate(
+            hours=Sum("topic__hours"),
+            topics=Count("id"),
+            verified_hours=Coalesce(Sum("topic__hours", filter=FRESHLY_VERIFIED), 0),
+            verified_topics=Count("id", filter=FRESHLY_VERIFIED),
+        )
         .order_by()
     )
-    return {row["topic__module_id"]: (row["hours"], row["topics"]) for row in rows}
+    return {
+        row["topic__module_id"]: ModuleDone(
+            row["hours"], row["topics"], row["verified_hours"], row["verified_topics"]
+        )
+        for row in rows
+    }
 
 
 def topic_row(slug: str) -> Topic | None:

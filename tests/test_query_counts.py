@@ -32,10 +32,10 @@ SIGNED_IN_QUERIES = {
     "topic-detail": (11, 2),
     "project-list": (5, 5),
     "search": (6, 2),
-    "dashboard": (6, 2),
+    "dashboard": (7, 2),  # the sixth and seventh: readiness states, then reviews due
     "portfolio-list": (4, 2),
     "portfolio-create": (3, 3),
-    "public-progress": (6, 6),
+    "public-progress": (7, 7),  # the seventh: verified topics with their dates
 }
 SMALL = {"roles": 2, "modules": 2, "topics_per_module": 3, "ideas": 1}
 LARGE = {"roles": 8, "modules": 10, "topics_per_module": 12, "ideas": 6}
