@@ -225,8 +225,13 @@ def _import_message(result) -> str:
         f"{changes} progress change{pluralize(changes)}, "
         f"{projects} portfolio project{pluralize(projects)} and "
         f"{choices} target-role choice{pluralize(choices)} added"
-        f"{'; profile updated' if result.profile_updated else ''}."
+        f"{'; profile updated' if result.profile_updated else ''}"
+        f"{_checks_added(result.checks_added)}."
     )
+
+
+def _checks_added(count: int) -> str:
+    return f"; {count} check{pluralize(count)} added" if count else ""
 
 
 @never_cache

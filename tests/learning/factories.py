@@ -1,3 +1,5 @@
+import datetime as dt
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -86,6 +88,12 @@ class TopicStateFactory(DjangoModelFactory):
     state_changed_at = factory.LazyFunction(timezone.now)
     completed_at = factory.LazyAttribute(
         lambda o: o.state_changed_at if o.state in ("done", "skipped") else None
+    )
+    # As topic_state_set schedules it: a completed topic comes up for review 3 days on.
+    review_due_on = factory.LazyAttribute(
+        lambda o: (
+            timezone.localdate(o.completed_at) + dt.timedelta(days=3) if o.completed_at else None
+        )
     )
 
 
