@@ -3,6 +3,7 @@ review session; answer it on one page; see the result. Every page is the learner
 and is never stored: an attempt of another learner answers 404."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -70,8 +71,8 @@ def module_check(request, module):
     module = get_object_or_404(Module.objects.active(), slug=module)
     topic_count = (
         Topic.objects.active()
-        .filter(module=module, questions__is_archived=False)
-        .distinct()
+        .filter(module=module)
+        .filter(Exists(Question.objects.filter(topic=OuterRef("pk"), is_archived=False)))
         .count()
     )
     context = {

@@ -142,8 +142,8 @@ def module_check_start(*, user, module: Module, now=None, rng=None) -> CheckAtte
     )
     topics = list(
         Topic.objects.active()
-        .filter(module=module, questions__is_archived=False)
-        .distinct()
+        .filter(module=module)
+        .filter(Exists(Question.objects.filter(topic=OuterRef("pk"), is_archived=False)))
         .annotate(is_verified=Exists(verified))
         .order_by("is_verified", "order", "id")
         .values_list("pk", flat=True)[:MODULE_TOPICS_MAX]

@@ -186,6 +186,12 @@ def test_the_whole_check_works_by_keyboard(content, open_page):
     expect(page.get_by_test_id("score")).to_contain_text("3 of 3")
 
 
+def submit(page) -> None:
+    """Submit the check and wait for its result page to load."""
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_test_id("score")).to_be_visible()
+
+
 def check_pages(page, learner) -> dict[str, str]:
     """Paths of a check, a passed and a failed result, a test-out result and a review
     session with its result, for the learner on `page`."""
@@ -193,16 +199,16 @@ def check_pages(page, learner) -> dict[str, str]:
     start_topic_check(page)
     paths["check page"] = page.url
     answer(page)
-    page.get_by_role("button", name="Submit answers").click()
+    submit(page)
     paths["result, passed"] = page.url.split("#")[0]
     start_topic_check(page, OTHER_TOPIC)
     answer(page, right=False)
-    page.get_by_role("button", name="Submit answers").click()
+    submit(page)
     paths["result, failed"] = page.url.split("#")[0]
     page.goto(f"/learn/{MODULE}/test-out/")
     page.get_by_role("button", name="Start the test").click()
     answer(page, wrong_positions={0})
-    page.get_by_role("button", name="Submit answers").click()
+    submit(page)
     paths["test-out result"] = page.url.split("#")[0]
     TopicState.objects.filter(user=learner).update(review_due_on=dt.date(2000, 1, 1))
     topic_note_set(user=learner, topic=Topic.objects.get(slug=TOPIC), note="Show the format.")
@@ -210,7 +216,7 @@ def check_pages(page, learner) -> dict[str, str]:
     page.get_by_role("button", name="Start the review").click()
     paths["review session"] = page.url
     answer(page, wrong_positions={0})
-    page.get_by_role("button", name="Submit answers").click()
+    submit(page)
     paths["review result"] = page.url.split("#")[0]
     return paths
 
