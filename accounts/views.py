@@ -48,7 +48,8 @@ from careers.readiness import role_progress
 from careers.services import feed_token_create, feed_token_revoke
 from common import ratelimit
 from common.redirects import safe_next
-from learning.models import Module, PortfolioProject
+from learning.models import Module, PortfolioProject, TopicState
+from learning.progress import FRESHLY_VERIFIED
 
 # The address just signed up with, for the sign-in form that follows.
 SIGNUP_EMAIL_KEY = "signup_email"
@@ -371,8 +372,13 @@ def _import_message(result) -> str:
         f"{changes} progress change{pluralize(changes)}, "
         f"{projects} portfolio project{pluralize(projects)} and "
         f"{choices} target-role choice{pluralize(choices)} added"
-        f"{'; profile updated' if result.profile_updated else ''}."
+        f"{'; profile updated' if result.profile_updated else ''}"
+        f"{_checks_added(result.checks_added)}."
     )
+
+
+def _checks_added(count: int) -> str:
+    return f"; {count} check{pluralize(count)} added" if count else ""
 
 
 @never_cache
@@ -410,8 +416,22 @@ def public_progress(request, handle):
         .filter(status=PortfolioProject.Status.DONE)
         .prefetch_related(Prefetch("modules", queryset=Module.objects.active()))
     )
+    # Evidence an employer can tell from a claim: what a check proved, and when.
+    verified_topics = (
+        TopicState.objects.for_user(owner)
+        .complete()
+        .filter(FRESHLY_VERIFIED, topic__is_archived=False, topic__module__is_archived=False)
+        .order_by("-verified_at", "topic__title")
+        .values("topic__title", "topic__module__title", "verified_at")
+    )
     return render(
         request,
         "accounts/public_progress.html",
-        {"owner": owner, "role": role, "progress": progress, "projects": projects},
+        {
+            "owner": owner,
+            "role": role,
+            "progress": progress,
+            "projects": projects,
+            "verified_topics": verified_topics,
+        },
     )

@@ -14,6 +14,7 @@ MODULES = 120
 TOPICS_PER_MODULE = 50
 PREREQUISITE_EDGES = 12_000
 PROJECT_IDEAS = 600
+QUESTIONS_PER_TOPIC = 4
 # Every DIFFUSION_EVERY-th title mentions diffusion, so the search page has results.
 DIFFUSION_EVERY = 20
 
@@ -118,6 +119,11 @@ def pack_write(path: Path, size: PackSize = PackSize(), seed: int = 1) -> dict:
     modules_dir.mkdir(parents=True, exist_ok=True)
     for stale in modules_dir.glob("*.yaml"):
         stale.unlink()
+    questions_dir = path / "questions"
+    questions_dir.mkdir(parents=True, exist_ok=True)
+    for stale in questions_dir.glob("*.yaml"):
+        stale.unlink()
+    question_count = 0
 
     slugs = [topic_slug(m, t) for m in range(size.modules) for t in range(size.topics_per_module)]
     # Prerequisites stay inside their module, so every role's path stays inside the
@@ -168,6 +174,27 @@ def pack_write(path: Path, size: PackSize = PackSize(), seed: int = 1) -> dict:
             "topics": topics,
         }
         _dump(modules_dir / f"{module_index + 1:03d}-{module['slug']}.yaml", module)
+        questions = [
+            {
+                "slug": f"{topic['slug']}-{n}",
+                "topic": topic["slug"],
+                "prompt": f"Which statement about {topic['title'].lower()} holds (case {n})?",
+                "options": [
+                    {"text": f"Statement {letter} about case {n}", "correct": True}
+                    if letter == "ABCD"[(n + index) % 4]
+                    else {"text": f"Statement {letter} about case {n}"}
+                    for letter in "ABCD"
+                ],
+                "explanation": f"Statement {'ABCD'[(n + index) % 4]} is the one that holds.",
+            }
+            for index, topic in enumerate(topics)
+            for n in range(1, QUESTIONS_PER_TOPIC + 1)
+        ]
+        question_count += len(questions)
+        _dump(
+            questions_dir / f"{module['slug']}.yaml",
+            {"module": module["slug"], "questions": questions},
+        )
 
     roles = []
     for index in range(size.roles):
@@ -224,6 +251,7 @@ def pack_write(path: Path, size: PackSize = PackSize(), seed: int = 1) -> dict:
         "prerequisite_edges": edges,
         "resources": len(slugs),
         "project_ideas": len(projects),
+        "questions": question_count,
     }
 
 

@@ -186,7 +186,7 @@ def endpoints_make(targets: dict, port: int, cookie: str, csrf_token: str) -> li
         return Request("POST", path, post_headers, urlencode({"state": state}).encode())
 
     pages = ["healthz", "home", "roles", "role", "module", "topic", "search"]
-    pages += ["dashboard", "portfolio", "plan", "plan-feed"]
+    pages += ["dashboard", "portfolio", "plan", "plan-feed", "check", "check-result", "review"]
     endpoints = [Endpoint(name, "GET", paths[name], get(paths[name])) for name in pages]
     endpoints.append(
         Endpoint(

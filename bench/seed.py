@@ -20,6 +20,7 @@ import django
 LEARNERS = 20
 STATES_PER_LEARNER = 3_000
 PROJECTS_PER_LEARNER = 20
+ATTEMPTS_PER_LEARNER = 500
 ACTIVITY_WEEKS = 16
 BATCH_SIZE = 1_000
 PASSWORD = "bench-learner-password"
@@ -77,6 +78,13 @@ def learners_create(seed: int = 1) -> dict:
                         state=state,
                         state_changed_at=changed_at,
                         completed_at=None if state == "learning" else changed_at,
+                        # Some verified, some due for review, as months of use leave them.
+                        verified_at=changed_at
+                        if state != "learning" and rng.random() < 0.4
+                        else None,
+                        review_due_on=None
+                        if state == "learning"
+                        else (now + timedelta(days=rng.randint(-20, 60))).date(),
                     )
 
         TopicState.objects.bulk_create(states(), batch_size=BATCH_SIZE)
@@ -111,11 +119,62 @@ def learners_create(seed: int = 1) -> dict:
             ),
             batch_size=BATCH_SIZE,
         )
+        attempts = checks_create(users, rng, now)
     return {
         "learners": len(users),
         "topic_states": TopicState.objects.filter(user__in=users).count(),
         "portfolio_projects": len(projects),
+        "check_attempts": attempts,
     }
+
+
+def checks_create(users, rng: random.Random, now) -> int:
+    """ATTEMPTS_PER_LEARNER submitted topic checks of three questions per learner, over
+    the last months (bulk: the history the check pages must not grow with)."""
+    from learning.models import CheckAnswer, CheckAttempt, Question
+
+    questions: dict[int, list[int]] = {}
+    for pk, topic_id in Question.objects.order_by("pk").values_list("pk", "topic_id"):
+        questions.setdefault(topic_id, []).append(pk)
+    topic_ids = [topic_id for topic_id, pks in questions.items() if len(pks) >= 3]
+    if not topic_ids:
+        return 0
+    attempts = []
+    for user in users:
+        for index in range(ATTEMPTS_PER_LEARNER):
+            started = now - timedelta(days=120) + timedelta(minutes=index * 30)
+            correct = rng.randint(0, 3)
+            attempts.append(
+                CheckAttempt(
+                    user=user,
+                    kind="topic",
+                    topic_id=rng.choice(topic_ids),
+                    started_at=started,
+                    expires_at=started + timedelta(hours=1),
+                    submitted_at=started + timedelta(minutes=5),
+                    correct=correct,
+                    total=3,
+                )
+            )
+    attempts = CheckAttempt.objects.bulk_create(attempts, batch_size=BATCH_SIZE)
+    if any(attempt.pk is None for attempt in attempts):
+        attempts = list(CheckAttempt.objects.filter(user__in=users).order_by("pk"))
+
+    def answers():
+        for attempt in attempts:
+            picked = rng.sample(questions[attempt.topic_id], 3)
+            for position, question_id in enumerate(picked):
+                yield CheckAnswer(
+                    attempt_id=attempt.pk,
+                    question_id=question_id,
+                    position=position,
+                    option_order=rng.sample(range(4), 4),
+                    chosen=[rng.randrange(4)],
+                    is_correct=position < attempt.correct,
+                )
+
+    CheckAnswer.objects.bulk_create(answers(), batch_size=BATCH_SIZE)
+    return len(attempts)
 
 
 def session_create(user) -> str:
@@ -157,6 +216,7 @@ def targets() -> dict:
     module = requirement.module
     topics = list(Topic.objects.active().filter(module=module).order_by("order"))
     topic = topics[len(topics) // 2]
+    check, result, review = check_attempts_open(user, topics)
     return {
         "email": user.email,
         "session_cookie": settings.SESSION_COOKIE_NAME,
@@ -175,11 +235,37 @@ def targets() -> dict:
             "portfolio": reverse("learning:portfolio-list"),
             "plan": reverse("careers:plan"),
             "plan-feed": reverse("careers:plan-feed", args=[feed_token_create(user=user)]),
+            "check": reverse("learning:check-attempt", args=[check.pk]),
+            "check-result": reverse("learning:check-attempt", args=[result.pk]),
+            "review": reverse("learning:check-attempt", args=[review.pk]),
             "topic_states": [
                 reverse("learning:topic-state", kwargs={"topic": t.slug}) for t in topics
             ],
         },
     }
+
+
+def check_attempts_open(user, topics):
+    """For the learner: a check to answer, a submitted one to read, a review session to
+    answer, made through the services the pages use (each valid for an hour)."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from learning.checks import attempt_submit, review_start, topic_check_start
+    from learning.models import CheckAttempt
+
+    # A fresh start on every run: no open attempt taken up, no cooldown from the last run.
+    CheckAttempt.objects.filter(user=user, submitted_at__isnull=True).delete()
+    CheckAttempt.objects.filter(user=user, topic__in=topics[:2]).delete()
+    later = timezone.now()
+    check = topic_check_start(user=user, topic=topics[0], now=later)
+    result = topic_check_start(user=user, topic=topics[1], now=later)
+    posted = QueryDict(mutable=True)
+    for answer in result.answers.all():
+        posted.setlist(f"answer-{answer.position}", ["0"])
+    attempt_submit(user=user, attempt_id=result.pk, posted=posted, now=later)
+    review = review_start(user=user)
+    return check, result, review
 
 
 def main(argv: list[str]) -> None:

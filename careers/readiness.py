@@ -15,7 +15,7 @@ from django.utils import timezone
 from careers.models import Role, RoleRequirement
 from common.cache import content_cached, content_version
 from learning.models import Module, PortfolioProject, Topic
-from learning.progress import done_by_module, module_totals, percent
+from learning.progress import NOTHING_DONE, done_by_module, module_totals, percent
 
 
 @dataclass
@@ -26,10 +26,16 @@ class ModuleProgress:
     done_hours: int = 0
     topic_count: int = 0
     done_count: int = 0
+    verified_hours: int = 0
+    verified_count: int = 0
 
     @property
     def percent(self) -> int:
         return percent(self.done_hours, self.total_hours)
+
+    @property
+    def verified_percent(self) -> int:
+        return percent(self.verified_hours, self.total_hours)
 
     @property
     def hours_left(self) -> int:
@@ -70,6 +76,15 @@ class RoleProgress:
     @property
     def readiness_percent(self) -> int:
         return percent(self.done_hours, self.total_hours)
+
+    @property
+    def verified_hours(self) -> int:
+        return sum(m.verified_hours for m in self.core_modules)
+
+    @property
+    def verified_percent(self) -> int:
+        """The share of core hours backed by a passed check, not only a tick."""
+        return percent(self.verified_hours, self.total_hours)
 
     @property
     def recommended_total_hours(self) -> int:
@@ -133,15 +148,17 @@ def role_progress(user, role: Role, done: dict | None = None) -> RoleProgress:
     modules = []
     for module_id, importance in requirements:
         total_hours, topic_count = content.module_hours.get(module_id, (0, 0))
-        done_hours, done_count = done.get(module_id, (0, 0))
+        done_here = done.get(module_id, NOTHING_DONE)
         modules.append(
             ModuleProgress(
                 module=content.modules[module_id],
                 importance=importance,
                 total_hours=total_hours,
-                done_hours=done_hours,
+                done_hours=done_here.hours,
                 topic_count=topic_count,
-                done_count=done_count,
+                done_count=done_here.topics,
+                verified_hours=done_here.verified_hours,
+                verified_count=done_here.verified_topics,
             )
         )
     modules.sort(key=lambda m: (IMPORTANCE_RANK[m.importance], m.module.order, m.module.pk))
@@ -177,7 +194,7 @@ def readiness_by_role(user, done: dict | None = None) -> list[RoleReadiness]:
         total = sum(content.module_hours.get(module_id, (0, 0))[0] for module_id in core)
         if not total:
             continue
-        done_hours = sum(done.get(module_id, (0, 0))[0] for module_id in core)
+        done_hours = sum(done.get(module_id, NOTHING_DONE).hours for module_id in core)
         results.append(RoleReadiness(content.roles[role_id], total, done_hours))
     results.sort(key=lambda r: (-r.readiness_percent, r.hours_left, r.role.order, r.role.pk))
     return results

@@ -22,6 +22,7 @@ from careers.readiness import (
 from common.cache import content_cached
 from common.fragments import lazy_context
 from common.timezones import learner_today
+from learning.checks import reviews_due
 from learning.forms import TopicStateForm
 from learning.models import Module, ProjectIdea, Topic
 from learning.progress import activity, done_by_module, learner_marks, topic_row
@@ -123,6 +124,7 @@ DASHBOARD_VALUES = [
     "ready_on",
     "evidence",
     "done_hours_anywhere",
+    "reviews_due",
 ]
 
 
@@ -136,7 +138,8 @@ def dashboard_context(user) -> dict:
         # one the card states (readiness, then fewest hours left).
         closest_roles=[r for r in readiness_by_role(user, done) if r.readiness_percent > 0][:5],
         activity=activity(user),
-        done_hours_anywhere=sum(hours for hours, _ in done.values()),
+        done_hours_anywhere=sum(figures.hours for figures in done.values()),
+        reviews_due=reviews_due(user, learner_today(user)).count(),
     )
     if role is None:
         return context
@@ -182,7 +185,7 @@ def _dashboard_tick(request, topic, tick, done):
             if progress and request.user.pace_chosen
             else None
         ),
-        "done_hours_anywhere": sum(hours for hours, _ in done_by_module(request.user).values()),
+        "done_hours_anywhere": sum(figures.hours for figures in done_by_module(request.user).values()),
         "dashboard_url": reverse("careers:dashboard"),
         "next_url": reverse("careers:dashboard"),
     }

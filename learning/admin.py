@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.cache import content_cache_bump
-from learning.admin_forms import TopicAdminForm
+from learning.admin_forms import QuestionAdminForm, TopicAdminForm
 from learning.models import (
     Module,
     PortfolioProject,
     ProjectIdea,
+    Question,
     Resource,
     Topic,
     TopicState,
@@ -112,6 +113,67 @@ class ResourceInline(admin.TabularInline):
     extra = 0
 
 
+def _share(answered: int, correct: int) -> str:
+    return f"{round(correct * 100 / answered)}%" if answered else "–"
+
+
+class QuestionStats:
+    """Each question's submitted answers and share answered correctly, counted over all
+    learners in the one query that lists the questions (staff see no one's attempts)."""
+
+    @admin.display(description="Answered", ordering="answered")
+    def answered_count(self, question):
+        return question.answered if question.pk else "–"
+
+    @admin.display(description="Correct", ordering="answered_correctly")
+    def share_correct(self, question):
+        return _share(question.answered, question.answered_correctly) if question.pk else "–"
+
+
+class QuestionInline(QuestionStats, admin.StackedInline):
+    model = Question
+    form = QuestionAdminForm
+    fields = [
+        ("slug", "order", "is_archived"),
+        "prompt",
+        "options",
+        "explanation",
+        "resource_url",
+        ("answered_count", "share_correct"),
+    ]
+    readonly_fields = ["answered_count", "share_correct"]
+    extra = 0
+    ordering = ["is_archived", "order", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_answer_stats()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # learners' attempts keep their questions: retire one instead
+
+
+@admin.action(description="Retire selected questions (never asked again)", permissions=["change"])
+def retire_selected(modeladmin, request, queryset):
+    count = queryset.filter(is_archived=False).update(is_archived=True, updated_at=timezone.now())
+    content_cache_bump()
+    modeladmin.message_user(request, f"Retired {count} {_name(queryset.model, count)}.")
+
+
+@admin.register(Question)
+class QuestionAdmin(QuestionStats, ArchivedNotDeletedAdmin):
+    form = QuestionAdminForm
+    list_display = ["slug", "topic", "answered_count", "share_correct", "is_archived"]
+    list_filter = ["is_archived", "topic__module"]
+    list_select_related = ["topic"]
+    search_fields = ["slug", "prompt", "topic__title"]
+    autocomplete_fields = ["topic"]
+    readonly_fields = ["updated_at", "answered_count", "share_correct"]
+    actions = [retire_selected, restore_selected]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_answer_stats()
+
+
 @admin.register(Topic)
 class TopicAdmin(ArchivedNotDeletedAdmin):
     form = TopicAdminForm
@@ -132,7 +194,7 @@ class TopicAdmin(ArchivedNotDeletedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["module", "prerequisites"]
     readonly_fields = ["updated_at"]
-    inlines = [ResourceInline]
+    inlines = [ResourceInline, QuestionInline]
 
 
 @admin.register(Resource)

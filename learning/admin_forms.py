@@ -57,3 +57,39 @@ class TopicAdminForm(forms.ModelForm):
                     "A topic cannot depend, even indirectly, on itself.",
                 )
         return cleaned_data
+
+
+QUESTION_OPTIONS = (3, 5)
+
+
+def question_options_problem(options) -> str | None:
+    """Why a question's options cannot be asked, or None: the content pack's rules
+    (careers/content_pack/schema.py), for the admin, which cannot import careers."""
+    low, high = QUESTION_OPTIONS
+    if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+        return 'Options must be a list of {"text": ..., "correct": true/false}.'
+    if not low <= len(options) <= high:
+        return f"A question has {low} to {high} options, not {len(options)}."
+    texts = []
+    for option in options:
+        if set(option) - {"text", "correct"}:
+            return 'Each option has only "text" and "correct".'
+        text = option.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+            return "Each option needs a text of 1 to 200 characters."
+        if not isinstance(option.get("correct", False), bool):
+            return '"correct" is true or false.'
+        texts.append(" ".join(text.lower().split()))
+    if not any(option.get("correct") for option in options):
+        return "Mark at least one option correct."
+    if len(set(texts)) != len(texts):
+        return "Two options have the same text."
+    return None
+
+
+class QuestionAdminForm(forms.ModelForm):
+    def clean_options(self):
+        options = self.cleaned_data["options"]
+        if problem := question_options_problem(options):
+            raise forms.ValidationError(problem)
+        return [{"text": o["text"], "correct": bool(o.get("correct"))} for o in options]

@@ -7,9 +7,10 @@ modules stop counting but keep their history.
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from common.cache import content_cached
@@ -42,9 +43,26 @@ def module_totals() -> dict[int, tuple[int, int]]:
     )
 
 
-def done_by_module(user, module_ids=None) -> dict[int, tuple[int, int]]:
+class ModuleDone(NamedTuple):
+    """A learner's figures on one module: hours and topics done or skipped, and of those
+    the hours and topics verified by a check (and not gone stale in review)."""
+
+    hours: int = 0
+    topics: int = 0
+    verified_hours: int = 0
+    verified_topics: int = 0
+
+
+NOTHING_DONE = ModuleDone()
+
+# A verification counts while the topic is complete and no review has been missed since.
+FRESHLY_VERIFIED = Q(verified_at__isnull=False, needs_review=False)
+
+
+def done_by_module(user, module_ids=None) -> dict[int, ModuleDone]:
     """Per active module (or only those in `module_ids`), the hours and number of the
-    learner's topics that are done or skipped (one grouped query over their states)."""
+    learner's topics that are done or skipped, and of those verified (one grouped query
+    over their states)."""
     if not user.is_authenticated:
         return {}
     rows = (
@@ -56,10 +74,20 @@ def done_by_module(user, module_ids=None) -> dict[int, tuple[int, int]]:
         rows = rows.filter(topic__module_id__in=module_ids)
     rows = (
         rows.values("topic__module_id")
-        .annotate(hours=Sum("topic__hours"), topics=Count("id"))
+        .annotate(
+            hours=Sum("topic__hours"),
+            topics=Count("id"),
+            verified_hours=Coalesce(Sum("topic__hours", filter=FRESHLY_VERIFIED), 0),
+            verified_topics=Count("id", filter=FRESHLY_VERIFIED),
+        )
         .order_by()
     )
-    return {row["topic__module_id"]: (row["hours"], row["topics"]) for row in rows}
+    return {
+        row["topic__module_id"]: ModuleDone(
+            row["hours"], row["topics"], row["verified_hours"], row["verified_topics"]
+        )
+        for row in rows
+    }
 
 
 def topic_row(slug: str) -> Topic | None:
@@ -72,22 +100,33 @@ def topic_row(slug: str) -> Topic | None:
 
 def learner_marks(user, topics: list[Topic]) -> list[Topic]:
     """Topics from `Topic.objects.for_rows()`, each (and each of its prerequisites) marked
-    with the learner's `user_state`, `has_note` and `is_complete`, and given the list of
+    with the learner's `user_state`, `has_note`, `is_complete`, `verified_on` (the date of
+    a fresh verification, else None) and `needs_review`, and given the list of
     `open_prerequisites` (one query over the learner's states; none for a visitor)."""
     marks = {}
     if user.is_authenticated:
         ids = {t.pk for t in topics} | {p.pk for t in topics for p in t.active_prerequisites}
         marks = {
-            topic_id: (state, has_note)
-            for topic_id, state, has_note in TopicState.objects.for_user(user)
+            topic_id: (state, has_note, verified_at, needs_review)
+            for topic_id, state, has_note, verified_at, needs_review in TopicState.objects.for_user(
+                user
+            )
             .filter(topic_id__in=ids)
             .annotate(has_note=ExpressionWrapper(~Q(note=""), output_field=BooleanField()))
-            .values_list("topic_id", "state", "has_note")
+            .values_list("topic_id", "state", "has_note", "verified_at", "needs_review")
         }
     for topic in topics:
         for item in (topic, *topic.active_prerequisites):
-            item.user_state, item.has_note = marks.get(item.pk, ("not_started", False))
+            item.user_state, item.has_note, verified_at, item.needs_review = marks.get(
+                item.pk, ("not_started", False, None, False)
+            )
             item.is_complete = item.user_state in COMPLETE_STATES
+            item.needs_review = item.needs_review and item.is_complete
+            item.verified_on = (
+                timezone.localdate(verified_at)
+                if verified_at and item.is_complete and not item.needs_review
+                else None
+            )
         topic.open_prerequisites = [p for p in topic.active_prerequisites if not p.is_complete]
     return topics
 

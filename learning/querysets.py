@@ -115,3 +115,25 @@ class ProjectIdeaQuerySet(models.QuerySet):
 class PortfolioProjectQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def active(self):
+        """Questions a check may ask: not retired, on an active topic and module."""
+        return self.filter(
+            is_archived=False, topic__is_archived=False, topic__module__is_archived=False
+        )
+
+    def with_answer_stats(self):
+        """Annotate `answered` (submitted answers) and `answered_correctly` (aggregate,
+        over every learner: staff see no one's attempts, only these counts)."""
+        submitted = Q(answers__is_correct__isnull=False)
+        return self.annotate(
+            answered=Count("answers", filter=submitted),
+            answered_correctly=Count("answers", filter=Q(answers__is_correct=True)),
+        )
+
+
+class CheckAttemptQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)

@@ -10,6 +10,7 @@ from learning.hooks import role_hooks
 from learning.models import PortfolioProject, Topic, TopicState, TopicStateChange
 from learning.progress import Tick, done_by_module, module_totals
 from learning.querysets import COMPLETE_STATES
+from learning.reviews import next_review_on
 
 
 def _locked_state(*, user, topic: Topic) -> TopicState:
@@ -23,26 +24,57 @@ def _locked_state(*, user, topic: Topic) -> TopicState:
     return topic_state
 
 
-def topic_state_set(*, user, topic: Topic, state: str, at=None) -> tuple[TopicState, bool]:
-    """Set a learner's state on a topic; returns the row and whether it changed.
+def topic_state_set(
+    *, user, topic: Topic, state: str, at=None, verified_at=None
+) -> tuple[TopicState, bool]:
+    """Set a learner's state on a topic; returns the row and whether the state changed.
 
     Each change is appended to the learner's history with its time (`at`, now unless
     given: demo data tells a story over past weeks); setting the state the topic already
-    has changes nothing.
+    has changes nothing. A topic that becomes done or skipped comes due for review (see
+    learning/reviews.py); one that stops being complete leaves the review schedule.
+    `verified_at` records a passed check: the verification is fresh again and the next
+    review moves out by the learner's current interval; a topic already complete (say,
+    marked "already know it") keeps its state.
     """
     if state not in TopicState.State.values:
         raise ValueError(f"Unknown topic state {state!r}.")
-    with transaction.atomic():
+    # Inside a caller's transaction (scoring a check) no savepoint: its writes stand or
+    # fall with the caller's.
+    with transaction.atomic(savepoint=False):
         topic_state = _locked_state(user=user, topic=topic)
-        if topic_state.state == state:
-            return topic_state, False
         now = at or timezone.now()
-        topic_state.state = state
-        topic_state.state_changed_at = now
-        topic_state.completed_at = now if state in COMPLETE_STATES else None
-        topic_state.save(update_fields=["state", "state_changed_at", "completed_at", "updated_at"])
-        TopicStateChange.objects.create(user=user, topic=topic, state=state, changed_at=now)
-    return topic_state, True
+        if verified_at is not None and topic_state.state in COMPLETE_STATES:
+            state = topic_state.state
+        changed = topic_state.state != state
+        fields = []
+        if changed:
+            was_complete = topic_state.state in COMPLETE_STATES
+            topic_state.state = state
+            topic_state.state_changed_at = now
+            topic_state.completed_at = now if state in COMPLETE_STATES else None
+            fields += ["state", "state_changed_at", "completed_at"]
+            if state in COMPLETE_STATES and not was_complete:
+                topic_state.review_step = 0
+                topic_state.review_due_on = next_review_on(user, step=0, now=now)
+                fields += ["review_step", "review_due_on"]
+            elif state not in COMPLETE_STATES:
+                topic_state.review_due_on = None
+                topic_state.needs_review = False
+                fields += ["review_due_on", "needs_review"]
+        if verified_at is not None:
+            topic_state.verified_at = verified_at
+            topic_state.needs_review = False
+            topic_state.review_due_on = next_review_on(
+                user, step=topic_state.review_step, now=verified_at
+            )
+            fields += ["verified_at", "needs_review", "review_due_on"]
+        if not fields:
+            return topic_state, False
+        topic_state.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+        if changed:
+            TopicStateChange.objects.create(user=user, topic=topic, state=state, changed_at=now)
+    return topic_state, changed
 
 
 def topic_state_tick(*, user, topic: Topic, state: str) -> tuple[Tick, dict]:

@@ -23,7 +23,14 @@ from learning.models import (
     Topic,
     TopicState,
 )
-from learning.progress import done_by_module, learner_marks, module_totals, percent, topic_row
+from learning.progress import (
+    NOTHING_DONE,
+    done_by_module,
+    learner_marks,
+    module_totals,
+    percent,
+    topic_row,
+)
 from learning.services import portfolio_project_save, topic_note_set, topic_state_tick
 
 # Helpers
@@ -39,12 +46,13 @@ def summary_context(user, module, done=None):
     if done is None:
         done = done_by_module(user, [module.pk, *role_hooks.target_module_ids(user)])
     total_hours, topic_count = module_totals().get(module.pk, (0, 0))
-    done_hours, done_count = done.get(module.pk, (0, 0))
+    done_here = done.get(module.pk, NOTHING_DONE)
     context["module_progress"] = {
         "total_hours": total_hours,
-        "done_hours": done_hours,
+        "done_hours": done_here.hours,
         "topic_count": topic_count,
-        "done_count": done_count,
+        "done_count": done_here.topics,
+        "verified_count": done_here.verified_topics,
     }
     context["target_readiness"] = role_hooks.target_readiness(user, done)
     return context
@@ -61,7 +69,7 @@ def module_list(request):
         )
         done = done_by_module(request.user)
         for module in modules:
-            module.done_hours = done.get(module.pk, (0, 0))[0]
+            module.done_hours = done.get(module.pk, NOTHING_DONE).hours
             module.percent = percent(module.done_hours, module.total_hours)
         order = list(Module.Category.values)
         ordered = sorted(modules, key=lambda m: (order.index(m.category), m.order))

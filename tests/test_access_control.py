@@ -10,9 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.signup import email_confirm_token
 from accounts.weekly_email import unsubscribe_token
 from careers.services import feed_token_create
+from learning.checks import topic_check_start
 from tests.careers.factories import RoleFactory
 from tests.conftest import build_catalogue
-from tests.learning.factories import PortfolioProjectFactory, ProjectIdeaFactory
+from tests.learning.factories import PortfolioProjectFactory, ProjectIdeaFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,10 @@ EXPECTED = {
     "careers:plan-feed": FEED,
     "accounts:feed-create": POST_ONLY,
     "accounts:feed-revoke": POST_ONLY,
+    "learning:topic-check": SIGNED_IN,
+    "learning:module-check": SIGNED_IN,
+    "learning:review": SIGNED_IN,
+    "learning:check-attempt": SIGNED_IN,  # the learner's own; anyone else's is 404
     "learning:topic-state": POST_ONLY,
     "learning:topic-note": POST_ONLY,
     "accounts:logout": POST_ONLY,
@@ -75,6 +80,8 @@ EXPECTED = {
 # RFC 8058's one-click unsubscribe is posted by mail clients, which hold no CSRF token; the
 # signed token in the address authorises it, and it can only turn the weekly email off.
 CSRF_EXEMPT = {"accounts:unsubscribe"}
+# Objects of the learner's own, which every other user (staff included) gets 404 for.
+OWNED = {"learning:portfolio-edit", "learning:portfolio-delete", "learning:check-attempt"}
 
 
 def named_patterns(patterns=None, namespace=None):
@@ -104,10 +111,15 @@ def url_for(learner):
     idea = ProjectIdeaFactory()
     project = PortfolioProjectFactory(user=learner)
     topic = content["topics"][0]
+    QuestionFactory(topic=topic)
+    attempt = topic_check_start(user=learner, topic=topic)
     kwargs = {
         "careers:role-detail": {"slug": content["roles"][0].slug},
         "learning:module-detail": {"module": topic.module.slug},
         "learning:topic-detail": {"module": topic.module.slug, "topic": topic.slug},
+        "learning:topic-check": {"module": topic.module.slug, "topic": topic.slug},
+        "learning:module-check": {"module": topic.module.slug},
+        "learning:check-attempt": {"pk": attempt.pk},
         "learning:project-detail": {"slug": idea.slug},
         "learning:topic-state": {"topic": topic.slug},
         "learning:topic-note": {"topic": topic.slug},
@@ -139,12 +151,8 @@ def test_every_url_answers_as_designed(people, url_for, who):
     client = client_for(people[who])
     for name, kind in EXPECTED.items():
         url = url_for(name)
-        if (
-            name == "learning:portfolio-edit"
-            and who == "staff"
-            or (name == "learning:portfolio-delete" and who == "staff")
-        ):
-            # The staff member is another user: the learner's project is not theirs.
+        if who == "staff" and name in OWNED:
+            # The staff member is another user: the learner's project or check is not theirs.
             assert client.get(url).status_code == 404, name
             continue
         response = client.get(url)
@@ -188,14 +196,21 @@ def test_every_state_change_needs_a_csrf_token(people, url_for, who):
 def test_another_learners_objects_are_404_for_every_method(learner, other_learner):
     project = PortfolioProjectFactory(user=learner, title="Mine")
     client = client_for(other_learner)
-    for name in ["learning:portfolio-edit", "learning:portfolio-delete"]:
-        url = reverse(name, args=[project.pk])
+    attempt = topic_check_start(user=learner, topic=QuestionFactory().topic)
+    for name, pk in [
+        ("learning:portfolio-edit", project.pk),
+        ("learning:portfolio-delete", project.pk),
+        ("learning:check-attempt", attempt.pk),
+    ]:
+        url = reverse(name, args=[pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"title": "Theirs", "status": "done"}).status_code == 404
         for method in (client.put, client.patch, client.delete):
             assert method(url).status_code in (404, 405)
     project.refresh_from_db()
     assert project.title == "Mine"
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
 
 
 @pytest.mark.parametrize("who", ["anonymous", "learner"])

@@ -32,10 +32,10 @@ SIGNED_IN_QUERIES = {
     "topic-detail": (11, 2),
     "project-list": (5, 5),
     "search": (6, 2),
-    "dashboard": (6, 2),
+    "dashboard": (7, 2),  # the sixth and seventh: readiness states, then reviews due
     "portfolio-list": (4, 2),
     "portfolio-create": (3, 3),
-    "public-progress": (6, 6),
+    "public-progress": (7, 7),  # the seventh: verified topics with their dates
 }
 SMALL = {"roles": 2, "modules": 2, "topics_per_module": 3, "ideas": 1}
 LARGE = {"roles": 8, "modules": 10, "topics_per_module": 12, "ideas": 6}
@@ -103,3 +103,78 @@ def test_signed_in_pages_have_a_fixed_query_count(client, learner):
     stored = {"home", "role-list", "role-detail", "module-list", "module-detail"}
     stored |= {"topic-detail", "dashboard", "portfolio-list"}
     assert {name: large[name][1] for name in stored} == dict.fromkeys(stored, stored_page_queries())
+
+
+# Checks (issue 16): a fixed number of queries whatever the bank and the history.
+CHECK_QUERIES = {
+    "topic-check start": 5,  # session, user, topic, its resources, its question count
+    "check page": 3,  # session, user, the attempt's answers with questions and attempt
+    "result page": 4,  # ... and the topic's resources
+    "review session": 3,
+    "review result": 4,  # ... and the learner's notes on the topics asked
+}
+
+
+def check_counts(client, learner, *, questions_per_topic, history):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from learning.checks import attempt_submit, review_start, topic_check_start
+    from learning.services import topic_note_set, topic_state_set
+    from tests.learning.factories import QuestionFactory, ResourceFactory, TopicFactory
+    from tests.learning.test_checks import answers_for
+
+    def submit(attempt, now=None):
+        from django.http import QueryDict
+
+        posted = QueryDict(mutable=True)
+        for key, values in answers_for(attempt).items():
+            posted.setlist(key, values)
+        attempt_submit(user=learner, attempt_id=attempt.pk, posted=posted, now=now)
+
+    topics = [TopicFactory() for _ in range(max(3, history // 3))]
+    for topic in topics:
+        ResourceFactory(topic=topic)
+        for _ in range(questions_per_topic):
+            QuestionFactory(topic=topic)
+    past = timezone.now() - dt.timedelta(days=30)
+    for index in range(history):  # earlier attempts, submitted
+        moment = past + dt.timedelta(hours=index)
+        submit(
+            topic_check_start(user=learner, topic=topics[index % len(topics)], now=moment), moment
+        )
+    topic = topics[0]
+    url = reverse("learning:topic-check", args=[topic.module.slug, topic.slug])
+    counts = {"topic-check start": count_queries(client, url)}
+    fresh = TopicFactory()
+    ResourceFactory(topic=fresh)
+    for _ in range(questions_per_topic):
+        QuestionFactory(topic=fresh)
+    attempt = topic_check_start(user=learner, topic=fresh)
+    attempt_url = reverse("learning:check-attempt", args=[attempt.pk])
+    counts["check page"] = count_queries(client, attempt_url)
+    submit(attempt)
+    counts["result page"] = count_queries(client, attempt_url)
+    for other in topics:
+        topic_state_set(user=learner, topic=other, state="done", at=past)
+        topic_note_set(user=learner, topic=other, note="Mine.")
+    review = review_start(user=learner)
+    review_url = reverse("learning:check-attempt", args=[review.pk])
+    counts["review session"] = count_queries(client, review_url)
+    submit(review)
+    counts["review result"] = count_queries(client, review_url)
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("questions_per_topic", "history"), [(3, 0), (8, 60)], ids=["small", "large"]
+)
+def test_check_pages_have_a_fixed_query_count(client, learner, questions_per_topic, history):
+    client.force_login(learner)
+    session_from_cache = 2 - stored_page_queries()
+    expected = {name: count - session_from_cache for name, count in CHECK_QUERIES.items()}
+
+    counts = check_counts(client, learner, questions_per_topic=questions_per_topic, history=history)
+
+    assert counts == expected

@@ -5,6 +5,8 @@ from django.utils import timezone
 from accounts.data_file.schema import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
+    CheckAttemptRecord,
+    CheckQuestionRecord,
     DataFile,
     PortfolioProjectRecord,
     Profile,
@@ -12,9 +14,16 @@ from accounts.data_file.schema import (
     TargetRoleChoice,
     TopicStateChangeRecord,
     TopicStateRecord,
+    verification_seal,
 )
 from accounts.models import TargetRoleChange, User
-from learning.models import PortfolioProject, TopicState, TopicStateChange
+from learning.models import (
+    CheckAnswer,
+    CheckAttempt,
+    PortfolioProject,
+    TopicState,
+    TopicStateChange,
+)
 
 
 def _records(record: type[Record], rows, **sources) -> list[Record]:
@@ -35,7 +44,7 @@ def _records(record: type[Record], rows, **sources) -> list[Record]:
 
 
 def user_export(*, user: User) -> dict:
-    """Everything we hold about the learner as JSON-ready data, in six queries
+    """Everything we hold about the learner as JSON-ready data, in eight queries
     however much there is."""
     module_slugs: dict[int, list[str]] = {}
     for project_id, slug in (
@@ -60,6 +69,9 @@ def user_export(*, user: User) -> dict:
             TopicStateRecord,
             TopicState.objects.for_user(user).order_by("topic__slug"),
             topic="topic__slug",
+            verification_seal=lambda row: verification_seal(
+                email=user.email, topic=row["topic__slug"], verified_at=row["verified_at"]
+            ),
         ),
         topic_state_changes=_records(
             TopicStateChangeRecord,
@@ -75,4 +87,28 @@ def user_export(*, user: User) -> dict:
             modules=lambda row: module_slugs.get(row["id"], []),
         ),
     )
+    data_file.check_attempts = _check_attempts(user)
     return data_file.model_dump(mode="json")
+
+
+def _check_attempts(user: User) -> list[CheckAttemptRecord]:
+    """The learner's checks, oldest first, each with its questions in the order shown
+    (two queries)."""
+    questions: dict[int, list[CheckQuestionRecord]] = {}
+    for attempt_id, slug, option_order, chosen in (
+        CheckAnswer.objects.filter(attempt__user=user)
+        .order_by("attempt_id", "position")
+        .values_list("attempt_id", "question__slug", "option_order", "chosen")
+    ):
+        questions.setdefault(attempt_id, []).append(
+            CheckQuestionRecord.model_construct(
+                question=slug, option_order=option_order, chosen=chosen
+            )
+        )
+    return _records(
+        CheckAttemptRecord,
+        CheckAttempt.objects.for_user(user).order_by("started_at", "id"),
+        topic="topic__slug",
+        module="module__slug",
+        questions=lambda row: questions.get(row["id"], []),
+    )

@@ -1,32 +1,48 @@
 """Bringing a data file back: check all of it first, then write it in one transaction."""
 
+import datetime as dt
 from dataclasses import astuple, dataclass
 
 import pydantic
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from accounts.data_file.problems import names, shown, where, worded
-from accounts.data_file.schema import DataFile
+from accounts.data_file.schema import DataFile, verification_seal
 from accounts.models import TargetRoleChange, User
 from accounts.services import handle_problems, target_role_set
 from careers.models import Role
 from common.cache import learner_cache_bump
 from learning.models import (
+    CheckAnswer,
+    CheckAttempt,
     Module,
     PortfolioProject,
     ProjectIdea,
+    Question,
     Topic,
     TopicState,
     TopicStateChange,
 )
+from learning.querysets import COMPLETE_STATES
+from learning.reviews import REVIEW_INTERVALS
 
 # More distinct slugs of one kind than the site could ever have means a forged file;
 # refusing early also keeps the lookups within the database's parameter limits.
 MAX_SLUGS_PER_KIND = 5_000
 PROFILE_FIELDS = ("display_name", "weekly_hours", "public_handle", "is_progress_public")
-TOPIC_STATE_FIELDS = ("state", "note", "state_changed_at", "completed_at")
+TOPIC_STATE_FIELDS = (
+    "state",
+    "note",
+    "state_changed_at",
+    "completed_at",
+    "verified_at",
+    "needs_review",
+    "review_step",
+    "review_due_on",
+)
 
 
 @dataclass
@@ -37,6 +53,7 @@ class ImportResult:
     topic_states_saved: int = 0
     state_changes_added: int = 0
     projects_added: int = 0
+    checks_added: int = 0
 
     @property
     def changed_anything(self) -> bool:
@@ -90,11 +107,20 @@ def _checked(*, user: User, data) -> tuple[DataFile, dict[str, dict[str, int]]]:
 
     # Every slug must name something we have: one query per kind.
     projects = file.portfolio_projects
+    checks = file.check_attempts
     wanted = {
         "role": (Role, {file.profile.target_role, *(row.role for row in file.target_role_history)}),
-        "topic": (Topic, {row.topic for row in file.topic_states + file.topic_state_changes}),
-        "module": (Module, {slug for row in projects for slug in row.modules}),
+        "topic": (
+            Topic,
+            {row.topic for row in file.topic_states + file.topic_state_changes}
+            | {row.topic for row in checks},
+        ),
+        "module": (
+            Module,
+            {slug for row in projects for slug in row.modules} | {row.module for row in checks},
+        ),
         "project idea": (ProjectIdea, {row.idea for row in projects}),
+        "question": (Question, {q.question for row in checks for q in row.questions}),
     }
     ids: dict[str, dict[str, int]] = {}
     for kind, (model, slugs) in wanted.items():
@@ -106,9 +132,32 @@ def _checked(*, user: User, data) -> tuple[DataFile, dict[str, dict[str, int]]]:
         if unknown := sorted(slugs - ids[kind].keys()):
             label = kind if len(unknown) == 1 else f"{kind}s"
             problems.append(f"Unknown {label}, not on this site: {names(unknown)}.")
+    if not problems:
+        problems += _checks_problems(file, ids["question"])
     if problems:
         raise ValidationError(shown(problems))
     return file, ids
+
+
+def _checks_problems(file: DataFile, question_ids: dict[str, int]) -> list[str]:
+    """Each check's questions show each of their options once, and its answers name
+    options the question has (one query for the questions' option counts)."""
+    sizes = {
+        slug: len(options)
+        for slug, options in Question.objects.filter(pk__in=question_ids.values()).values_list(
+            "slug", "options"
+        )
+    }
+    problems = []
+    for index, attempt in enumerate(file.check_attempts):
+        for number, row in enumerate(attempt.questions):
+            size = sizes[row.question]
+            at = where(("check_attempts", index, "questions", number))
+            if sorted(row.option_order) != list(range(size)):
+                problems.append(f"{at}: option_order must list each of the {size} options once.")
+            if row.chosen is not None and any(i >= size for i in row.chosen):
+                problems.append(f"{at}: chosen names an option the question does not have.")
+    return problems
 
 
 def _apply(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> ImportResult:
@@ -152,6 +201,15 @@ def _apply(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> Imp
     now = timezone.now()
     for row in file.topic_states:
         values = {name: getattr(row, name) for name in TOPIC_STATE_FIELDS}
+        seal = verification_seal(email=user.email, topic=row.topic, verified_at=row.verified_at)
+        if not constant_time_compare(seal, row.verification_seal):
+            # Not a verification this site signed for this learner: kept as a tick only.
+            values["verified_at"] = None
+        if row.state in COMPLETE_STATES and row.review_due_on is None:
+            # A file from before reviews: due three days after completion, as a tick is.
+            values["review_due_on"] = timezone.localdate(row.completed_at) + dt.timedelta(
+                days=REVIEW_INTERVALS[0]
+            )
         state = existing.get(topic_ids[row.topic])
         if state is None:
             to_create.append(TopicState(user=user, topic_id=topic_ids[row.topic], **values))
@@ -171,7 +229,68 @@ def _apply(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> Imp
         rows=[(topic_ids[r.topic], r.state, r.changed_at) for r in file.topic_state_changes],
     )
     result.projects_added = _projects_add(user=user, file=file, ids=ids)
+    result.checks_added = _checks_add(user=user, file=file, ids=ids)
     return result
+
+
+def _checks_add(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> int:
+    """Add the file's checks that are not here yet (same kind and start), each scored
+    again against our questions. Returns how many were added."""
+    have = set(CheckAttempt.objects.for_user(user).values_list("kind", "started_at"))
+    rows = []
+    for row in file.check_attempts:
+        if (row.kind, row.started_at) not in have:
+            have.add((row.kind, row.started_at))
+            rows.append(row)
+    if not rows:
+        return 0
+    correct_of = {
+        pk: [i for i, option in enumerate(options) if option.get("correct")]
+        for pk, options in Question.objects.filter(pk__in=ids["question"].values()).values_list(
+            "pk", "options"
+        )
+    }
+    attempts, answers = [], []
+    for row in rows:
+        scored = [
+            (
+                ids["question"][q.question],
+                q,
+                None
+                if q.chosen is None
+                else sorted(q.chosen) == correct_of[ids["question"][q.question]],
+            )
+            for q in row.questions
+        ]
+        submitted = row.submitted_at is not None
+        attempts.append(
+            CheckAttempt(
+                user=user,
+                kind=row.kind,
+                topic_id=ids["topic"].get(row.topic),
+                module_id=ids["module"].get(row.module),
+                started_at=row.started_at,
+                expires_at=row.expires_at,
+                submitted_at=row.submitted_at,
+                correct=sum(bool(ok) for _, _, ok in scored) if submitted else None,
+                total=len(scored),
+            )
+        )
+        answers.append(scored)
+    CheckAttempt.objects.bulk_create(attempts)
+    CheckAnswer.objects.bulk_create(
+        CheckAnswer(
+            attempt=attempt,
+            question_id=question_id,
+            position=position,
+            option_order=q.option_order,
+            chosen=sorted(q.chosen) if q.chosen is not None else None,
+            is_correct=ok,
+        )
+        for attempt, scored in zip(attempts, answers, strict=True)
+        for position, (question_id, q, ok) in enumerate(scored)
+    )
+    return len(attempts)
 
 
 def _log_extend(model, *, user: User, fields: tuple[str, ...], rows: list[tuple]) -> int:

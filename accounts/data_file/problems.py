@@ -37,6 +37,8 @@ MESSAGES = {
     "completed_at_missing": "is required when the state is {state}",
     "completed_at_not_null": "must be null when the state is {state}",
     "finished_before_started": "must not be before started_on",
+    "count": "must be a whole number of 0 or more",
+    "index_list": "must be a list of option numbers (0 to 9)",
     # These two are said of the record that lacks or has the fields, or of the file.
     "missing": "missing {fields}",
     "extra_forbidden": "unexpected {fields}",

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -23,7 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from accounts.models import TargetRoleChange, User
-from learning.models import PortfolioProject, TopicState
+from learning.models import CheckAttempt, PortfolioProject, TopicState
 from learning.querysets import COMPLETE_STATES
 from learning.validators import project_url
 
@@ -103,7 +104,23 @@ def _iso(value: dt.date) -> str:
     return value.isoformat()
 
 
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 32_767:
+        raise problem("count")
+    return value
+
+
+def _indexes(value: object) -> list[int]:
+    if not isinstance(value, list) or not all(
+        isinstance(item, int) and not isinstance(item, bool) and 0 <= item < 10 for item in value
+    ):
+        raise problem("index_list")
+    return value
+
+
 Slug = Annotated[str, Field(min_length=1, pattern=WITHOUT_NULL)]
+Count = Annotated[int, PlainValidator(_count)]
+Indexes = Annotated[list[int], PlainValidator(_indexes)]
 Slugs = Annotated[list[str], PlainValidator(_slugs)]
 Moment = Annotated[
     dt.datetime,
@@ -156,6 +173,14 @@ class TopicStateRecord(Record):
     note: text(TopicState, "note")
     state_changed_at: Moment
     completed_at: Moment | None
+    # Verification and review (issue 16); files written before them read as never checked.
+    # The seal is this site's signature over the verification: a file edited to claim a
+    # check that was never passed loses the verification, not the rest.
+    verified_at: Moment | None = None
+    verification_seal: Annotated[str, Field(max_length=128, pattern=WITHOUT_NULL)] = ""
+    needs_review: bool = False
+    review_step: Count = 0
+    review_due_on: Day | None = None
 
     @field_validator("completed_at")
     @classmethod
@@ -172,6 +197,25 @@ class TopicStateChangeRecord(Record):
     topic: Slug
     state: State
     changed_at: Moment
+
+
+class CheckQuestionRecord(Record):
+    question: Slug
+    option_order: Indexes
+    chosen: Indexes | None
+
+
+class CheckAttemptRecord(Record):
+    kind: Literal[tuple(CheckAttempt.Kind.values)]
+    topic: Slug | None
+    module: Slug | None
+    started_at: Moment
+    expires_at: Moment
+    submitted_at: Moment | None
+    # The score as exported; an import scores the answers again against our questions.
+    correct: Count | None = None
+    total: Count = 0
+    questions: list[CheckQuestionRecord]
 
 
 class PortfolioProjectRecord(Record):
@@ -195,6 +239,15 @@ class PortfolioProjectRecord(Record):
         return value
 
 
+def verification_seal(*, email: str, topic: str, verified_at: dt.datetime | None) -> str:
+    """This site's signature over one verification of one learner (by email, which an
+    import never changes), so an edited file cannot claim a check that was not passed."""
+    if verified_at is None:
+        return ""
+    value = f"{email.lower()}|{topic}|{verified_at.astimezone(dt.UTC).isoformat()}"
+    return salted_hmac("genai-pathways.verification", value, algorithm="sha256").hexdigest()
+
+
 class DataFile(Record):
     format: Literal[EXPORT_FORMAT]
     # A number pinned to one value, so that true or 1.0 are not taken for 1.
@@ -205,3 +258,4 @@ class DataFile(Record):
     topic_states: list[TopicStateRecord]
     topic_state_changes: list[TopicStateChangeRecord]
     portfolio_projects: list[PortfolioProjectRecord]
+    check_attempts: list[CheckAttemptRecord] = []

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from careers.content_pack.read import MODULES_DIR, PROJECTS_FILE, ROLES_FILE
+from careers.content_pack.read import MODULES_DIR, PROJECTS_FILE, QUESTIONS_DIR, ROLES_FILE
 from careers.content_pack.schema import IMPORTANCES
 from careers.models import Responsibility, Role, RoleRequirement
-from learning.models import Module, ProjectIdea, Resource, Topic
+from learning.models import Module, ProjectIdea, Question, Resource, Topic
 
 
 class _PackDumper(yaml.SafeDumper):
@@ -35,8 +35,9 @@ def _yaml_dump(data) -> str:
 def content_pack_export(*, path) -> list[Path]:
     """Write the database's content that is not archived as a pack at `path`.
 
-    Writes roles.yaml, projects.yaml and modules/NN-<slug>.yaml (NN the module's position),
-    removes other modules/*.yaml files, and returns the paths written.
+    Writes roles.yaml, projects.yaml, modules/NN-<slug>.yaml (NN the module's position)
+    and questions/<module-slug>.yaml for each module with questions, removes other
+    modules/*.yaml and questions/*.yaml files, and returns the paths written.
     """
     root = Path(path)
     (root / MODULES_DIR).mkdir(parents=True, exist_ok=True)
@@ -105,9 +106,45 @@ def content_pack_export(*, path) -> list[Path]:
         }
         module_path.write_text(_yaml_dump(data), encoding="utf-8")
         written.append(module_path)
-    for stale in (root / MODULES_DIR).glob("*.yaml"):
+    written.extend(_questions_export(root, modules, topic_slugs))
+    for stale in [*(root / MODULES_DIR).glob("*.yaml"), *(root / QUESTIONS_DIR).glob("*.yaml")]:
         if stale not in written:
             stale.unlink()
+    return written
+
+
+def _questions_export(root: Path, modules: list[Module], topic_slugs: dict[int, str]):
+    """questions/<module-slug>.yaml for each module with active questions."""
+    module_of = dict(Topic.objects.filter(pk__in=topic_slugs).values_list("pk", "module_id"))
+    by_module: dict[int, list[dict]] = defaultdict(list)
+    questions = Question.objects.filter(is_archived=False, topic_id__in=topic_slugs).order_by(
+        "order", "id"
+    )
+    for question in questions.iterator():
+        entry = {
+            "slug": question.slug,
+            "topic": topic_slugs[question.topic_id],
+            "prompt": question.prompt,
+            "options": [
+                {"text": option["text"], "correct": True}
+                if option.get("correct")
+                else {"text": option["text"]}
+                for option in question.options
+            ],
+            "explanation": question.explanation,
+        }
+        if question.resource_url:
+            entry["resource"] = question.resource_url
+        by_module[module_of[question.topic_id]].append(entry)
+    written = []
+    if by_module:
+        (root / QUESTIONS_DIR).mkdir(parents=True, exist_ok=True)
+    for module in modules:
+        if module.pk in by_module:
+            path = root / QUESTIONS_DIR / f"{module.slug}.yaml"
+            data = {"module": module.slug, "questions": by_module[module.pk]}
+            path.write_text(_yaml_dump(data), encoding="utf-8")
+            written.append(path)
     return written
 
 

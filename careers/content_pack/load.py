@@ -1,6 +1,6 @@
 """Loading a pack: all or nothing, in one transaction.
 
-Roles, modules, topics and project ideas are upserted by slug; those the pack no longer
+Roles, modules, topics, project ideas and questions are upserted by slug; those the pack no longer
 lists are archived, never deleted (learners' history hangs on topics); responsibilities,
 requirements, resources and links are replaced where they differ. Loading the same pack
 again writes nothing. A load that changes content records a `ContentVersion`.
@@ -17,7 +17,7 @@ from careers.content_pack.read import content_pack_read
 from careers.content_pack.sync import Upsert, children_write, links_write
 from careers.models import ContentVersion, Responsibility, Role, RoleRequirement
 from common.cache import content_cache_bump
-from learning.models import Module, ProjectIdea, Resource, Topic
+from learning.models import Module, ProjectIdea, Question, Resource, Topic
 
 
 @dataclass
@@ -36,6 +36,7 @@ class LoadReport:
     modules: KindReport = field(default_factory=KindReport)
     topics: KindReport = field(default_factory=KindReport)
     projects: KindReport = field(default_factory=KindReport)
+    questions: KindReport = field(default_factory=KindReport)
     carried_states: int = 0
     version: ContentVersion | None = None
 
@@ -46,6 +47,7 @@ class LoadReport:
             "Modules": self.modules,
             "Topics": self.topics,
             "Projects": self.projects,
+            "Questions": self.questions,
         }
 
     @property
@@ -63,7 +65,12 @@ class LoadReport:
         return bool(total.created or total.updated or total.archived)
 
     def lines(self) -> list[str]:
-        lines = [f"{name}: {kind}" for name, kind in self.kinds.items()]
+        lines = [
+            f"{name}: {kind}"
+            for name, kind in self.kinds.items()
+            # A pack without a question bank reads as it did before there was one.
+            if name != "Questions" or kind.created or kind.updated or kind.archived
+        ]
         lines.append(f"Total: {self.total}")
         if self.carried_states:
             lines.append(f"Learners' states carried to replacing topics: {self.carried_states}")
@@ -89,6 +96,7 @@ def content_pack_load(*, path) -> LoadReport:
         topics = _topics_write(pack, modules.ids, now)
         roles = _roles_write(pack, modules.ids, now)
         projects = _projects_write(pack, modules.ids, roles.ids, now)
+        questions = _questions_write(pack, topics.ids, now)
         topic_moves, module_moves = pack.topic_moves(), pack.module_moves()
         report.carried_states = moves.progress_carry(
             moves=topic_moves, retired=topics.archived, ids=topics.ids, version=number, now=now
@@ -104,6 +112,7 @@ def content_pack_load(*, path) -> LoadReport:
             (topics, report.topics),
             (roles, report.roles),
             (projects, report.projects),
+            (questions, report.questions),
         ):
             upsert.finish(counts)
         if report.changed or report.carried_states:
@@ -207,3 +216,22 @@ def _projects_write(pack, modules: dict[str, int], roles: dict[str, int], now) -
     through = ProjectIdea.roles.through
     upsert.touch(links_write(through, "projectidea_id", "role_id", project_roles))
     return upsert
+
+
+def _questions_write(pack, topics: dict[str, int], now) -> Upsert:
+    """Questions by slug; those the pack no longer lists are retired (archived), so the
+    attempts that asked them keep them."""
+    rows = {}
+    for questions in pack.questions:
+        for index, question in enumerate(questions.questions):
+            rows[question.slug] = {
+                "topic_id": topics[question.topic],
+                "prompt": question.prompt,
+                "options": [
+                    {"text": option.text, "correct": option.correct} for option in question.options
+                ],
+                "explanation": question.explanation,
+                "resource_url": question.resource or "",
+                "order": index,
+            }
+    return Upsert(Question, rows, now)

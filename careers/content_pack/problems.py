@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 # Lists whose items are entries of their own, labelled `name[index] slug`.
-ENTRY_LISTS = {"roles", "projects", "topics", "resources", "split_topics"}
+ENTRY_LISTS = {"roles", "projects", "topics", "resources", "split_topics", "questions"}
 
 
 @dataclass(frozen=True)

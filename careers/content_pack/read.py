@@ -7,6 +7,7 @@ A pack is a directory::
     roles.yaml          roles: [...]
     modules/*.yaml      one module and its topics per file, read in sorted order
     projects.yaml       projects: [...]
+    questions/*.yaml    optional: `<module-slug>.yaml`, the question bank of one module
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from careers.content_pack.schema import (
     ModuleFile,
     ProjectEntry,
     ProjectsFile,
+    QuestionsFile,
     RoleEntry,
     RolesFile,
     TopicEntry,
@@ -36,6 +38,7 @@ from learning import graph
 ROLES_FILE = "roles.yaml"
 MODULES_DIR = "modules"
 PROJECTS_FILE = "projects.yaml"
+QUESTIONS_DIR = "questions"
 
 
 class _PackLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -70,6 +73,7 @@ class ContentPack:
     roles: list[RoleEntry] = field(default_factory=list)
     modules: list[ModuleFile] = field(default_factory=list)
     projects: list[ProjectEntry] = field(default_factory=list)
+    questions: list[QuestionsFile] = field(default_factory=list)
 
     @property
     def topics(self) -> list[TopicEntry]:
@@ -100,6 +104,7 @@ class _Reading:
     modules: list[Placed] = field(default_factory=list)
     topics: list[Placed] = field(default_factory=list)
     projects: list[Placed] = field(default_factory=list)
+    questions: list[Placed] = field(default_factory=list)
 
     def unreadable_file(self, file, entry, message):
         self.problems.append(Problem(file, entry, message))
@@ -126,7 +131,7 @@ class _Reading:
         if not isinstance(data, dict):
             wanted = (
                 "a mapping"
-                if name.startswith(MODULES_DIR)
+                if name.startswith((MODULES_DIR, QUESTIONS_DIR))
                 else f"a mapping with a {name[:-5]!r} list"
             )
             return self.unreadable_file(name, "", f"must be {wanted}, not {describe(data)}")
@@ -167,13 +172,22 @@ def content_pack_read(path) -> ContentPack:
     for name in module_files:
         _module_read(reading, name)
     _list_file_read(reading, PROJECTS_FILE, ProjectsFile, "projects", "project")
+    question_files = [
+        f"{QUESTIONS_DIR}/{p.name}" for p in sorted((root / QUESTIONS_DIR).glob("*.yaml"))
+    ]
+    for name in question_files:
+        _questions_read(reading, name)
     _duplicates_check(reading)
     _references_check(reading)
+    _questions_check(reading)
     if not reading.problems:
         _leaks_check(reading)
     if reading.problems:
         order = {
-            name: index for index, name in enumerate([ROLES_FILE, *module_files, PROJECTS_FILE])
+            name: index
+            for index, name in enumerate(
+                [ROLES_FILE, *module_files, PROJECTS_FILE, *question_files]
+            )
         }
         reading.problems.sort(key=lambda problem: order.get(problem.file, len(order)))
         raise ContentPackError(reading.problems)
@@ -181,7 +195,16 @@ def content_pack_read(path) -> ContentPack:
         roles=[placed.data for placed in reading.roles],
         modules=[placed.data for placed in reading.modules],
         projects=[placed.data for placed in reading.projects],
+        questions=_question_files(reading),
     )
+
+
+def _question_files(reading: _Reading) -> list[QuestionsFile]:
+    """One QuestionsFile per module, in file order."""
+    by_module: dict[str, list] = {}
+    for placed in reading.questions:
+        by_module.setdefault(placed.module, []).append(placed.data)
+    return [QuestionsFile(module=slug, questions=items) for slug, items in by_module.items()]
 
 
 def _list_file_read(reading: _Reading, name, schema, items, kind):
@@ -310,4 +333,51 @@ def _leaks_check(reading: _Reading):
         found = graph.leaks(prerequisites, module_of, start=start, listed=requirements.listed)
         for module, chain in found.items():
             message = f"path leaves its modules: {' → '.join(chain)} (module {module}, not listed)"
+            reading.problems.append(Problem(placed.file, placed.entry, message))
+
+
+def _questions_read(reading: _Reading, name: str):
+    data = reading.yaml(name)
+    if data is None:
+        return
+    module = data.get("module") if isinstance(data.get("module"), str) else ""
+    label = f"questions of {module}" if module else ""
+    _, valid = reading.validate(QuestionsFile, data, file=name, label=label, items="questions")
+    if module and name != f"{QUESTIONS_DIR}/{module}.yaml":
+        message = f"questions of module {module!r} belong in {QUESTIONS_DIR}/{module}.yaml"
+        reading.problems.append(Problem(name, "", message))
+    questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+    for index, raw in enumerate(questions):
+        entry = entry_label("questions", index, raw)
+        reading.slug_seen(
+            "question", raw.get("slug") if isinstance(raw, dict) else None, name, entry
+        )
+        if index in valid and module:
+            reading.questions.append(Placed(name, entry, valid[index], module))
+
+
+def _questions_check(reading: _Reading):
+    """Each question file names a module of the pack, once; each question a topic of it."""
+    if any(file.startswith(MODULES_DIR) for file in reading.unreadable):
+        return
+    modules = {placed.data.slug for placed in reading.modules}
+    topics = {placed.data.slug: placed.module for placed in reading.topics}
+    reported: set[str] = set()
+    for placed in reading.questions:
+        module = placed.module
+        if module not in modules:
+            if placed.file not in reported:
+                reported.add(placed.file)
+                message = f"'module' refers to unknown module {module!r}"
+                reading.problems.append(Problem(placed.file, "", message))
+            continue
+        topic = placed.data.topic
+        if topic not in topics:
+            message = f"'topic' refers to unknown topic {topic!r}"
+            reading.problems.append(Problem(placed.file, placed.entry, message))
+        elif topics[topic] != module:
+            message = (
+                f"'topic' {topic!r} is a topic of module {topics[topic]!r}, not {module!r}; "
+                f"its questions belong in {QUESTIONS_DIR}/{topics[topic]}.yaml"
+            )
             reading.problems.append(Problem(placed.file, placed.entry, message))

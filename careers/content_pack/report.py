@@ -3,9 +3,11 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
+
 from careers.models import Role, RoleRequirement
 from learning import graph
-from learning.models import Level, Resource, Topic
+from learning.models import Level, Module, Resource, Topic
 
 MIN_DESCRIPTION_WORDS = 40
 
@@ -123,3 +125,64 @@ def pack_totals() -> Counter:
     )
     totals["duplicate resource URLs"] = sum(1 for count in urls.values() if count > 1)
     return totals
+
+
+# The question bank
+
+# At least this many questions per topic: more for the modules people test out of by
+# computing something (technical, data), where a small bank is soon memorised.
+QUESTION_MINIMUMS = {Module.Category.TECHNICAL: 4, Module.Category.DATA: 4}
+QUESTION_MINIMUM_DEFAULT = 3
+
+
+def question_minimum(category: str) -> int:
+    return QUESTION_MINIMUMS.get(category, QUESTION_MINIMUM_DEFAULT)
+
+
+@dataclass
+class ModuleQuestions:
+    module: str
+    minimum: int
+    topics: list[tuple[str, int]]  # (topic slug, active questions), in topic order
+
+    @property
+    def questions(self) -> int:
+        return sum(count for _, count in self.topics)
+
+    @property
+    def under_minimum(self) -> list[tuple[str, int]]:
+        return [(slug, count) for slug, count in self.topics if count < self.minimum]
+
+
+def question_report() -> list[ModuleQuestions]:
+    """Per active module, each active topic's count of active questions (one query)."""
+    rows = (
+        Topic.objects.active()
+        .annotate(question_count=Count("questions", filter=Q(questions__is_archived=False)))
+        .order_by("module__order", "module__title", "module_id", "order", "id")
+        .values_list("module__slug", "module__category", "slug", "question_count")
+    )
+    modules: dict[str, ModuleQuestions] = {}
+    for module, category, topic, count in rows:
+        entry = modules.setdefault(module, ModuleQuestions(module, question_minimum(category), []))
+        entry.topics.append((topic, count))
+    return list(modules.values())
+
+
+def question_report_lines(rows: list[ModuleQuestions], *, per_topic: bool = True) -> list[str]:
+    lines = []
+    for row in rows:
+        short = len(row.under_minimum)
+        lines.append(
+            f"{row.module}: {row.questions} questions over {len(row.topics)} topics "
+            f"(minimum {row.minimum} each; {short} topic{'s' if short != 1 else ''} under it)"
+        )
+        if per_topic:
+            lines.extend(
+                f"  {slug}: {count}{'  < minimum' if count < row.minimum else ''}"
+                for slug, count in row.topics
+            )
+    under = sum(len(row.under_minimum) for row in rows)
+    total = sum(row.questions for row in rows)
+    lines.append(f"Question bank: {total} questions; {under} topics under their minimum.")
+    return lines

@@ -18,7 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from careers.models import Responsibility, Role, RoleRequirement
-from learning.models import Level, Module, ProjectIdea, Resource, Topic
+from learning.models import Level, Module, ProjectIdea, Question, Resource, Topic
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 POSITIVE_INTEGER_MAX = 2_147_483_647
@@ -212,3 +212,43 @@ class RolesFile(Entry):
 
 class ProjectsFile(Entry):
     projects: list[ProjectEntry]
+
+
+# The question bank: content/questions/<module-slug>.yaml
+
+QUESTION_OPTIONS = (3, 5)
+OPTION_MAX_LENGTH = 200
+
+
+class OptionEntry(Entry):
+    text: Text(OPTION_MAX_LENGTH)
+    correct: bool = False
+
+
+class QuestionEntry(Entry):
+    slug: Annotated[str, Field(pattern=SLUG_PATTERN, max_length=_max(Question, "slug"))]
+    topic: Slug
+    prompt: Text(Question._meta.get_field("prompt").max_length)
+    options: list[OptionEntry]
+    explanation: Text(Question._meta.get_field("explanation").max_length)
+    resource: Annotated[str, AfterValidator(_web_address)] | None = None
+
+    @model_validator(mode="after")
+    def _options_make_a_question(self):
+        low, high = QUESTION_OPTIONS
+        if not low <= len(self.options) <= high:
+            raise _entry_error(f"has {len(self.options)} options; a question has {low} to {high}")
+        if not any(option.correct for option in self.options):
+            raise _entry_error("has no correct option; mark at least one 'correct: true'")
+        seen = set()
+        for option in self.options:
+            text = " ".join(option.text.lower().split())
+            if text in seen:
+                raise _entry_error(f"lists the option {option.text!r} twice")
+            seen.add(text)
+        return self
+
+
+class QuestionsFile(Entry):
+    module: Slug
+    questions: list[QuestionEntry]

@@ -4,17 +4,26 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.data_file.export import user_export
 from accounts.models import TargetRoleChange, User
-from learning.models import PortfolioProject, TopicState, TopicStateChange
+from learning.checks import attempt_submit, topic_check_start
+from learning.models import (
+    CheckAnswer,
+    CheckAttempt,
+    PortfolioProject,
+    TopicState,
+    TopicStateChange,
+)
 from tests.accounts.factories import TargetRoleChangeFactory
 from tests.careers.factories import RoleFactory
 from tests.learning.factories import (
     ModuleFactory,
     PortfolioProjectFactory,
     ProjectIdeaFactory,
+    QuestionFactory,
     TopicFactory,
     TopicStateFactory,
 )
@@ -59,6 +68,18 @@ def learner_data_create(user, *, prefix: str) -> SimpleNamespace:
         finished_on=dt.date(2025, 2, 1),
     )
     PortfolioProjectFactory(user=user, title=f"{prefix} Notes app", status="planned")
+
+    # A passed topic check: an attempt with its answers, the topic verified and scheduled.
+    for n in range(3):
+        QuestionFactory(topic=topics[0], slug=f"{prefix}-question-{n}")
+    attempt = topic_check_start(user=user, topic=topics[0], now=start + dt.timedelta(days=4))
+    posted = QueryDict(mutable=True)
+    for answer in attempt.answers.select_related("question"):
+        right = answer.option_order.index(answer.question.correct_indexes[0])
+        posted.setlist(f"answer-{answer.position}", [str(right)])
+    attempt_submit(
+        user=user, attempt_id=attempt.pk, posted=posted, now=start + dt.timedelta(days=4)
+    )
     return SimpleNamespace(
         user=user,
         target=target,
@@ -89,7 +110,15 @@ def account_snapshot():
         del data["exported_at"]
         data["row_counts"] = {
             model.__name__: model.objects.count()
-            for model in (User, TargetRoleChange, TopicState, TopicStateChange, PortfolioProject)
+            for model in (
+                User,
+                TargetRoleChange,
+                TopicState,
+                TopicStateChange,
+                PortfolioProject,
+                CheckAttempt,
+                CheckAnswer,
+            )
         }
         return data
 

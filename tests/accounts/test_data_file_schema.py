@@ -37,16 +37,29 @@ HANDLES = st.from_regex(r"[a-z0-9][a-z0-9_-]{2,39}", fullmatch=True).filter(
 )
 
 
+def _iso_or_none(day):
+    return day and day.isoformat()
+
+
 @st.composite
-def topic_state(draw, topic):
+def topic_state(draw, topic, email):
     state = draw(st.sampled_from(TopicState.State.values))
     complete = state in COMPLETE_STATES
+    verified_at = draw(st.none() | MOMENTS)
     return {
         "topic": topic,
         "state": state,
         "note": draw(TEXT),
         "state_changed_at": draw(MOMENTS).isoformat(),
         "completed_at": draw(MOMENTS).isoformat() if complete else None,
+        "verified_at": verified_at and verified_at.isoformat(),
+        "verification_seal": schema.verification_seal(
+            email=email, topic=topic, verified_at=verified_at
+        ),
+        "needs_review": draw(st.booleans()),
+        "review_step": draw(st.integers(0, 9)),
+        # A completed topic always has a review date; the import gives one to old files.
+        "review_due_on": draw((DAYS if complete else st.none() | DAYS).map(_iso_or_none)),
     }
 
 
@@ -97,12 +110,13 @@ def data_file(draw, user):
             "date_joined": user.date_joined.isoformat(),
         },
         "target_role_history": history,
-        "topic_states": [draw(topic_state(topic)) for topic in topics],
+        "topic_states": [draw(topic_state(topic, user.email)) for topic in topics],
         "topic_state_changes": changes,
         "portfolio_projects": [
             draw(portfolio_project(created_at))
             for created_at in sorted(draw(st.sets(MOMENTS, max_size=3)))
         ],
+        "check_attempts": [],
     }
 
 

@@ -7,11 +7,18 @@ from django.urls import reverse
 
 from accounts.data_file.export import user_export
 from accounts.models import TargetRoleChange, User
-from learning.models import PortfolioProject, TopicState, TopicStateChange
+from learning.models import (
+    CheckAnswer,
+    CheckAttempt,
+    PortfolioProject,
+    Question,
+    TopicState,
+    TopicStateChange,
+)
 
 pytestmark = pytest.mark.django_db
 
-USER_TABLES = (TargetRoleChange, TopicState, TopicStateChange, PortfolioProject)
+USER_TABLES = (TargetRoleChange, TopicState, TopicStateChange, PortfolioProject, CheckAttempt)
 
 
 def rows_of(user_id):
@@ -62,6 +69,8 @@ def test_delete_with_right_password_removes_the_learner_and_all_their_data(
     assert not PortfolioProject.modules.through.objects.filter(
         portfolioproject__user_id=learner_id
     ).exists()
+    assert not CheckAnswer.objects.filter(attempt__user_id=learner_id).exists()
+    assert Question.objects.count() == 3  # the bank is content: it stays
     assert learner_client.session.get(SESSION_KEY) is None
     assert "Your account and everything in it have been deleted." in [
         str(m) for m in get_messages(response.wsgi_request)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data_file.export import user_export
+from accounts.data_file.schema import verification_seal
 from tests.learning.factories import TopicFactory, TopicStateFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +72,32 @@ def test_export_holds_topic_states_with_notes_and_dates(learner_client, learner_
         "note": "ada read the paper",
         "state_changed_at": done.state_changed_at.isoformat(),
         "completed_at": done.completed_at.isoformat(),
+        "verified_at": done.verified_at.isoformat(),
+        "verification_seal": verification_seal(
+            email=learner.email, topic="ada-topic-0", verified_at=done.verified_at
+        ),
+        "needs_review": False,
+        "review_step": 0,
+        "review_due_on": done.review_due_on.isoformat(),
     }
     assert states["ada-topic-1"]["state"] == "learning"
     assert states["ada-topic-1"]["completed_at"] is None
     assert states["ada-topic-2"]["state"] == "skipped"
+
+
+def test_export_holds_checks_with_questions_answers_and_score(learner_client, learner_data):
+    _, data = download(learner_client)
+
+    (attempt,) = data["check_attempts"]
+    assert (attempt["kind"], attempt["topic"], attempt["module"]) == ("topic", "ada-topic-0", None)
+    assert (attempt["correct"], attempt["total"]) == (3, 3)
+    assert attempt["submitted_at"] is not None
+    assert sorted(q["question"] for q in attempt["questions"]) == [
+        "ada-question-0",
+        "ada-question-1",
+        "ada-question-2",
+    ]
+    assert all(len(q["option_order"]) == 4 and len(q["chosen"]) == 1 for q in attempt["questions"])
 
 
 def test_export_holds_topic_state_changes_in_order(learner_client, learner_data):
@@ -156,11 +179,12 @@ def test_export_takes_a_fixed_number_of_queries(client, learner_data, learner):
     large = count_queries(client, reverse("accounts:export"))
 
     # The session may come from the cache (Redis) or the database: at most session and
-    # user, then six for the export, however much there is.
-    assert small == large <= 8
+    # user, then eight for the export, however much there is.
+    assert small == large <= 10
     assert len(json.loads(response.content)["topic_states"]) == 40
 
 
-def test_export_service_takes_six_queries(learner_data, learner, django_assert_num_queries):
-    with django_assert_num_queries(6):
+def test_export_service_takes_eight_queries(learner_data, learner, django_assert_num_queries):
+    # Six sections of our own data, and two for checks (attempts, their questions).
+    with django_assert_num_queries(8):
         user_export(user=learner)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.data_file.export import user_export
 from accounts.data_file.import_ import user_import
 from accounts.models import TargetRoleChange, User
-from learning.models import PortfolioProject, TopicState, TopicStateChange
+from learning.models import CheckAttempt, PortfolioProject, TopicState, TopicStateChange
 from tests.careers.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def export_without_timestamp(user):
 
 def wipe_learner_data(user):
     """Everything but the account itself, as if starting again."""
+    CheckAttempt.objects.filter(user=user).delete()
     TopicState.objects.filter(user=user).delete()
     TopicStateChange.objects.filter(user=user).delete()
     PortfolioProject.objects.filter(user=user).delete()
@@ -79,6 +80,87 @@ def test_import_round_trip_restores_everything(learner_client, learner, exported
     assert "3 topic states saved" in message
     assert "2 progress changes" in message
     assert "2 portfolio projects" in message
+    assert "1 check added" in message
+    state = TopicState.objects.get(user=learner, topic__slug="ada-topic-0")
+    assert state.verified_at is not None  # sealed by this site for this learner
+
+
+def test_an_edited_file_cannot_claim_a_verification(learner, exported):
+    wipe_learner_data(learner)
+    forged = copy.deepcopy(exported)
+    for row in forged["topic_states"]:
+        row["verified_at"] = "2026-01-01T00:00:00+00:00"  # seal left as it was
+
+    user_import(user=learner, data=forged)
+
+    assert not TopicState.objects.filter(user=learner, verified_at__isnull=False).exists()
+    assert TopicState.objects.filter(user=learner).count() == 3  # the rest is imported
+
+
+def test_another_learners_verification_does_not_carry_over(learner, other_learner, exported):
+    forged = copy.deepcopy(exported)
+    forged["profile"]["email"] = other_learner.email
+    forged["profile"]["public_handle"] = None
+    forged["profile"]["is_progress_public"] = False
+
+    user_import(user=other_learner, data=forged)
+
+    assert TopicState.objects.filter(user=other_learner).count() == 3
+    assert not TopicState.objects.filter(user=other_learner, verified_at__isnull=False).exists()
+
+
+def test_imported_checks_are_scored_again_against_our_questions(learner, exported):
+    wipe_learner_data(learner)
+    forged = copy.deepcopy(exported)
+    (attempt,) = forged["check_attempts"]
+    attempt["correct"] = 3
+    for row in attempt["questions"]:
+        row["chosen"] = [index for index in row["option_order"] if index != 0][:1]  # wrong
+
+    user_import(user=learner, data=forged)
+
+    imported = CheckAttempt.objects.get(user=learner)
+    assert imported.correct == 0
+    assert not imported.answers.filter(is_correct=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda a: a["questions"][0].update(option_order=[0, 0, 1, 2]),
+            "check_attempts #1, questions #1: option_order must list each of the 4 options once.",
+        ),
+        (
+            lambda a: a["questions"][0].update(chosen=[7]),
+            "check_attempts #1, questions #1: chosen names an option the question does not have.",
+        ),
+        (
+            lambda a: a["questions"][0].update(question="no-such-question"),
+            "Unknown question, not on this site: no-such-question.",
+        ),
+        (
+            lambda a: a.update(kind="exam"),
+            "check_attempts #1, kind: must be one of topic, module, review.",
+        ),
+        (
+            lambda a: a["questions"][0].update(chosen=["a"]),
+            "check_attempts #1, questions #1, chosen: must be a list of option numbers (0 to 9).",
+        ),
+    ],
+)
+def test_import_refuses_bad_checks(
+    learner_client, learner, exported, account_snapshot, change, message
+):
+    forged = copy.deepcopy(exported)
+    change(forged["check_attempts"][0])
+    before = account_snapshot(learner)
+
+    response = upload(learner_client, forged)
+
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert account_snapshot(learner) == before
 
 
 def test_import_of_the_same_file_again_changes_nothing(

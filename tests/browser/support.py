@@ -136,6 +136,15 @@ PAGES = [
     ("portfolio", LEARNER, "/portfolio/", 200),
     ("portfolio form", LEARNER, "/portfolio/new/?idea=rag-chatbot", 200),
     ("public progress", ANONYMOUS, "/u/ada/", 200),
+    ("topic check", LEARNER, "/learn/prompt-engineering/prompt-engineering-basics/check/", 200),
+    (
+        "topic check, another topic",
+        LEARNER,
+        "/learn/prompt-engineering/prompt-patterns/check/",
+        200,
+    ),
+    ("module test-out", LEARNER, "/learn/prompt-engineering/test-out/", 200),
+    ("review", LEARNER, "/review/", 200),
     ("not found", ANONYMOUS, "/no-such-page/", 404),
 ]
 

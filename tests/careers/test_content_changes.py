@@ -285,4 +285,7 @@ def test_content_report_command_prints_a_table(loaded):
     lines = stdout.getvalue().splitlines()
     assert lines[0].split()[:3] == ["role", "core", "h"]
     assert lines[1].startswith("ml-engineer")
-    assert "without a resource: 2" in lines[-1]
+    # The question bank follows the whole pack's line (issue 16).
+    whole = next(line for line in lines if line.startswith("Whole pack:"))
+    assert "without a resource: 2" in whole
+    assert lines[-1] == "Question bank: 0 questions; 4 topics under their minimum."

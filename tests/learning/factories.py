@@ -1,3 +1,5 @@
+import datetime as dt
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -6,6 +8,7 @@ from learning.models import (
     Module,
     PortfolioProject,
     ProjectIdea,
+    Question,
     Resource,
     Topic,
     TopicState,
@@ -86,6 +89,12 @@ class TopicStateFactory(DjangoModelFactory):
     completed_at = factory.LazyAttribute(
         lambda o: o.state_changed_at if o.state in ("done", "skipped") else None
     )
+    # As topic_state_set schedules it: a completed topic comes up for review 3 days on.
+    review_due_on = factory.LazyAttribute(
+        lambda o: (
+            timezone.localdate(o.completed_at) + dt.timedelta(days=3) if o.completed_at else None
+        )
+    )
 
 
 class PortfolioProjectFactory(DjangoModelFactory):
@@ -102,3 +111,24 @@ class PortfolioProjectFactory(DjangoModelFactory):
     def modules(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.modules.set(extracted)
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A single-answer question whose first option is correct (the page shuffles them)."""
+
+    class Meta:
+        model = Question
+
+    topic = factory.SubFactory(TopicFactory)
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    prompt = factory.Sequence(lambda n: f"Which choice is right for case {n}?")
+    options = factory.Sequence(
+        lambda n: [
+            {"text": f"Right {n}", "correct": True},
+            {"text": f"Wrong A {n}", "correct": False},
+            {"text": f"Wrong B {n}", "correct": False},
+            {"text": f"Wrong C {n}", "correct": False},
+        ]
+    )
+    explanation = factory.Sequence(lambda n: f"Because of reason {n}.")
+    order = factory.Sequence(lambda n: n)

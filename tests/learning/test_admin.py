@@ -65,6 +65,10 @@ def topic_form_data(topic, **changes):
         "resources-INITIAL_FORMS": 0,
         "resources-MIN_NUM_FORMS": 0,
         "resources-MAX_NUM_FORMS": 1000,
+        "questions-TOTAL_FORMS": 0,
+        "questions-INITIAL_FORMS": 0,
+        "questions-MIN_NUM_FORMS": 0,
+        "questions-MAX_NUM_FORMS": 1000,
         "_save": "Save",
     }
     return data | changes

@@ -1,0 +1,172 @@
+"""Pages for checks (learning/checks.py): start a topic check, a module test-out or a
+review session; answer it on one page; see the result. Every page is the learner's own
+and is never stored: an attempt of another learner answers 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from learning.checks import (
+    ATTEMPT_LIFETIME,
+    CHECK_QUESTIONS,
+    MODULE_TOPICS_MAX,
+    REVIEW_TOPICS_MAX,
+    CheckRefused,
+    attempt_answers,
+    attempt_submit,
+    module_check_start,
+    review_start,
+    reviews_due,
+    scored,
+    topic_check_start,
+)
+from learning.models import CheckAttempt, Module, Question, Resource, Topic, TopicState
+from learning.reviews import learner_today
+
+
+def _refused(request, refusal: CheckRefused, context: dict):
+    return render(
+        request,
+        "learning/check_start.html",
+        {**context, "refusal": refusal, "nav": "learn"},
+        status=refusal.status,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_check(request, module, topic):
+    """GET: what the check is; POST: start it (or take up the open one) and go to it."""
+    topic = get_object_or_404(
+        Topic.objects.active().select_related("module"), module__slug=module, slug=topic
+    )
+    context = {
+        "kind": "topic",
+        "topic": topic,
+        "resources": list(Resource.objects.filter(topic=topic)),
+        "question_count": min(
+            CHECK_QUESTIONS, Question.objects.active().filter(topic=topic).count()
+        ),
+    }
+    if request.method == "GET":
+        return render(request, "learning/check_start.html", {**context, "nav": "learn"})
+    try:
+        attempt = topic_check_start(user=request.user, topic=topic)
+    except CheckRefused as refusal:
+        return _refused(request, refusal, context)
+    return redirect("learning:check-attempt", pk=attempt.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def module_check(request, module):
+    """GET: what testing out of the module means; POST: start it."""
+    module = get_object_or_404(Module.objects.active(), slug=module)
+    topic_count = (
+        Topic.objects.active()
+        .filter(module=module)
+        .filter(Exists(Question.objects.filter(topic=OuterRef("pk"), is_archived=False)))
+        .count()
+    )
+    context = {
+        "kind": "module",
+        "module": module,
+        "question_count": min(MODULE_TOPICS_MAX, topic_count),
+    }
+    if request.method == "GET":
+        return render(request, "learning/check_start.html", {**context, "nav": "learn"})
+    try:
+        attempt = module_check_start(user=request.user, module=module)
+    except CheckRefused as refusal:
+        return _refused(request, refusal, context)
+    return redirect("learning:check-attempt", pk=attempt.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request):
+    """GET: how many topics are due; POST: start a session of up to ten of them."""
+    due = reviews_due(request.user, learner_today(request.user)).count()
+    context = {"kind": "review", "due": due, "question_count": min(due, REVIEW_TOPICS_MAX)}
+    if request.method == "GET":
+        return render(request, "learning/check_start.html", {**context, "nav": "dashboard"})
+    try:
+        attempt = review_start(user=request.user)
+    except CheckRefused as refusal:
+        return _refused(request, refusal, context)
+    return redirect("learning:check-attempt", pk=attempt.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_attempt(request, pk):
+    """GET: the questions (before submission) or the result (after); POST: submit."""
+    if request.method == "POST":
+        try:
+            attempt_submit(user=request.user, attempt_id=pk, posted=request.POST)
+        except CheckRefused as refusal:
+            if refusal.status == 404:
+                raise_404(refusal)
+            return render(
+                request,
+                "learning/check_refused.html",
+                {"refusal": refusal, "attempt_id": pk, "nav": "learn"},
+                status=refusal.status,
+            )
+        return redirect(reverse("learning:check-attempt", kwargs={"pk": pk}) + "#result")
+    try:
+        answers = attempt_answers(request.user, pk)
+    except CheckRefused as refusal:
+        raise_404(refusal)
+    attempt = answers[0].attempt
+    if attempt.submitted_at is None:
+        expired = attempt.expires_at <= timezone.now()
+        return render(
+            request,
+            "learning/check_form.html",
+            {
+                "attempt": attempt,
+                "answers": scored(answers, reveal=False),
+                "expired": expired,
+                "minutes": int(ATTEMPT_LIFETIME.total_seconds() // 60),
+                "nav": "learn",
+            },
+        )
+    return render(request, "learning/check_result.html", _result_context(request, attempt, answers))
+
+
+def raise_404(refusal: CheckRefused):
+    raise Http404(refusal.message)
+
+
+def _result_context(request, attempt: CheckAttempt, answers) -> dict:
+    """What the result page shows beside each answer: for a topic check the topic's
+    resources, for a review the learner's own notes (one query either way)."""
+    context = {"attempt": attempt, "answers": scored(answers, reveal=True), "nav": "learn"}
+    topics = {answer.question.topic_id: answer.question.topic for answer in answers}
+    if attempt.kind == CheckAttempt.Kind.TOPIC:
+        context["resources"] = list(Resource.objects.filter(topic_id=attempt.topic_id))
+        context["topic"] = answers[0].question.topic
+    elif attempt.kind == CheckAttempt.Kind.REVIEW:
+        notes = dict(
+            TopicState.objects.for_user(request.user)
+            .filter(topic_id__in=topics)
+            .exclude(note="")
+            .values_list("topic_id", "note")
+        )
+        for row in context["answers"]:
+            row.note = notes.get(row.answer.question.topic_id, "")
+    else:
+        context["module"] = attempt.module
+        context["verified_topics"] = [a.question.topic for a in answers if a.is_correct]
+        context["to_learn"] = [a.question.topic for a in answers if not a.is_correct]
+    return context

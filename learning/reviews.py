@@ -1,0 +1,44 @@
+"""Spaced review: when a completed topic comes back, in the learner's own days.
+
+A topic marked done or already known first comes due three days later. Each review answered
+correctly moves the next one further out along `REVIEW_INTERVALS`; a missed one brings the
+topic back the next day, marked "needs review" (still done; its verification stale) until
+it is answered correctly again or its check is passed.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+
+# Days until the next review after 0, 1, 2, ... correct reviews in a row (then 180 again).
+REVIEW_INTERVALS = (3, 7, 21, 60, 180)
+MISSED_REVIEW_DAYS = 1
+
+
+def learner_zone(user) -> dt.tzinfo:
+    """The learner's time zone when their account has one, else the site's."""
+    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def learner_today(user, now: dt.datetime | None = None) -> dt.date:
+    """Today's date where the learner is."""
+    return timezone.localtime(now or timezone.now(), learner_zone(user)).date()
+
+
+def review_interval(step: int) -> int:
+    return REVIEW_INTERVALS[min(step, len(REVIEW_INTERVALS) - 1)]
+
+
+def next_review_on(user, *, step: int, now: dt.datetime | None = None) -> dt.date:
+    """The day a topic with `step` correct reviews in a row comes back."""
+    return learner_today(user, now) + dt.timedelta(days=review_interval(step))
+
+
+def missed_review_on(user, *, now: dt.datetime | None = None) -> dt.date:
+    return learner_today(user, now) + dt.timedelta(days=MISSED_REVIEW_DAYS)
