@@ -312,7 +312,7 @@ def target_role_update(request):
 # in the address is what authorises it, and it can only ever turn the email off.
 @csrf_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
         user_id = unsubscribe_user_id(token)

@@ -40,7 +40,7 @@ def _refused(request, refusal: CheckRefused, context: dict):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def topic_check(request, module, topic):
     """GET: what the check is; POST: start it (or take up the open one) and go to it."""
     topic = get_object_or_404(
@@ -54,7 +54,7 @@ def topic_check(request, module, topic):
             CHECK_QUESTIONS, Question.objects.active().filter(topic=topic).count()
         ),
     }
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "learning/check_start.html", {**context, "nav": "learn"})
     try:
         attempt = topic_check_start(user=request.user, topic=topic)
@@ -65,7 +65,7 @@ def topic_check(request, module, topic):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def module_check(request, module):
     """GET: what testing out of the module means; POST: start it."""
     module = get_object_or_404(Module.objects.active(), slug=module)
@@ -80,7 +80,7 @@ def module_check(request, module):
         "module": module,
         "question_count": min(MODULE_TOPICS_MAX, topic_count),
     }
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "learning/check_start.html", {**context, "nav": "learn"})
     try:
         attempt = module_check_start(user=request.user, module=module)
@@ -91,12 +91,12 @@ def module_check(request, module):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request):
     """GET: how many topics are due; POST: start a session of up to ten of them."""
     due = reviews_due(request.user, learner_today(request.user)).count()
     context = {"kind": "review", "due": due, "question_count": min(due, REVIEW_TOPICS_MAX)}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "learning/check_start.html", {**context, "nav": "dashboard"})
     try:
         attempt = review_start(user=request.user)
@@ -107,7 +107,7 @@ def review(request):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check_attempt(request, pk):
     """GET: the questions (before submission) or the result (after); POST: submit."""
     if request.method == "POST":

@@ -182,6 +182,15 @@ def test_everyone_starts_at_zero_only_for_a_learner_with_nothing_done(client, ro
 def test_saving_settings_is_choosing_a_pace(client):
     user = UserFactory(pace_chosen=False)
     client.force_login(user)
-    client.post(reverse("accounts:settings"), {"weekly_hours": "7", "display_name": "Ada"})
+    client.post(
+        reverse("accounts:settings"),
+        {
+            "weekly_hours": "7",
+            "display_name": "Ada",
+            "time_zone": "UTC",
+            "study_days": ["5"],
+            "study_time": "18:00",
+        },
+    )
     user.refresh_from_db()
     assert (user.weekly_hours, user.pace_chosen) == (7, True)

@@ -58,13 +58,13 @@ def test_a_topic_marked_done_comes_due_three_days_later(learner, clock):
     assert reviews_due(learner, dt.date(2026, 11, 5)).count() == 1
 
 
-def test_due_dates_follow_the_learners_time_zone(learner, settings):
-    settings.TIME_ZONE = "Pacific/Auckland"
+def test_due_dates_follow_the_learners_time_zone(learner):
+    learner.time_zone = "Pacific/Auckland"
     late_sunday_utc = dt.datetime(2026, 11, 1, 20, 0, tzinfo=dt.UTC)  # Monday in Auckland
 
     assert learner_today(learner, late_sunday_utc) == dt.date(2026, 11, 2)
     assert next_review_on(learner, step=0, now=late_sunday_utc) == dt.date(2026, 11, 5)
-    learner.time_zone = "America/Los_Angeles"  # an account with its own zone wins
+    learner.time_zone = "America/Los_Angeles"
     assert learner_today(learner, late_sunday_utc) == dt.date(2026, 11, 1)
 
 

@@ -32,7 +32,7 @@ def test_the_note_is_described_by_its_help_text(learner_client):
     topic = TopicFactory()
     html = learner_client.get(topic.get_absolute_url()).content.decode()
     assert 'aria-describedby="id_note_helptext"' in html
-    assert '<p class="help" id="id_note_helptext">Markdown. Only you can see it.</p>' in html
+    assert '<div class="help" id="id_note_helptext">Markdown. Only you can see it.</div>' in html
 
 
 def test_an_idea_already_in_the_portfolio_is_not_offered_again(learner_client, learner):
