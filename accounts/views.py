@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -50,6 +51,8 @@ from common import ratelimit
 from common.redirects import safe_next
 from learning.models import Module, PortfolioProject, TopicState
 from learning.progress import FRESHLY_VERIFIED
+
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 # The address just signed up with, for the sign-in form that follows.
 SIGNUP_EMAIL_KEY = "signup_email"
@@ -285,6 +288,8 @@ def feed_revoke(request):
 def target_role_update(request):
     """Set (or, with an empty `role`, clear) the learner's target role; a plain form post."""
     slug = request.POST.get("role", "")
+    if slug and not SLUG_RE.fullmatch(slug):
+        raise Http404("No such role.")  # before any query: PostgreSQL refuses a NUL byte
     role = get_object_or_404(Role.objects.active(), slug=slug) if slug else None
     if not request.user.is_authenticated:
         # To sign-up, which says what it will save and saves it; after the onboarding the

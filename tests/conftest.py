@@ -4,6 +4,16 @@ from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    """The task worker closes connections it finds mid-transaction, as a long-running
+    process should; run inside a test's transaction it would close the test's own
+    connection (on PostgreSQL; an in-memory SQLite database is never closed)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache, so cached fragments never leak between tests."""
     from django.core.cache import caches
