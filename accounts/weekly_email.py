@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts.models import User, WeeklyEmail
 from accounts.schedule import local_week_start, weekly_email_due_after
+from careers.catalogue import catalogue
 from careers.plan import PlanWeek, plan_build
-from careers.readiness import catalogue
 from common.timezones import learner_zone
 from learning.models import TopicState
 from learning.progress import activity

@@ -2,15 +2,10 @@
 
 from django.db.models import Prefetch
 
+from careers.catalogue import catalogue
 from careers.models import Role
-from careers.readiness import catalogue, role_progress
+from careers.readiness import role_progress
 from common.cache import content_cached
-
-
-def target_module_ids(user) -> list[int]:
-    if not user.is_authenticated or user.target_role_id is None:
-        return []
-    return [module_id for module_id, _ in catalogue().requirements.get(user.target_role_id, [])]
 
 
 def target_readiness(user, done: dict):
@@ -34,7 +29,6 @@ def ideas_with_roles(ideas):
 def install():
     from learning.hooks import role_hooks
 
-    role_hooks.target_module_ids = target_module_ids
     role_hooks.target_readiness = target_readiness
     role_hooks.roles_needing_module = roles_needing_module
     role_hooks.ideas_with_roles = ideas_with_roles

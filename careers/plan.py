@@ -1,13 +1,13 @@
 """A learner's study plan: their path toward the target role laid out week by week.
 
-The path is `plan_topics()`: the role's core topics, each after its prerequisites, then the
-recommended ones. The weeks are computed afresh on every read from the learner's states,
-weekly hours and time zone, so the plan re-flows by itself whenever any of them changes.
+The path is `plan_topics()`: the role's path (core topics and the groundwork they build on,
+each after its prerequisites), then the recommended stretch. The weeks are computed afresh
+on every read from the learner's states, weekly hours and time zone, so the plan re-flows
+by itself whenever any of them changes.
 Topics done this week stay in this week (they used its hours); everything complete is
 otherwise gone, and the rest fills the weeks from now on, a long topic spanning weeks.
 """
 
-import heapq
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -15,116 +15,24 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from careers.models import Role, StudyPlan
-from careers.readiness import IMPORTANCE_RANK, catalogue, role_topics
-from common.cache import content_cached, content_version
+from careers.path import PathTopic, role_path
 from common.timezones import learner_zone
-from learning.graph import with_prerequisites
-from learning.models import Topic, TopicState
+from learning.models import TopicState
 from learning.progress import week_start
 from learning.querysets import COMPLETE_STATES
 
 WEEKS_SHOWN = 12
 
 
-@dataclass(frozen=True, slots=True)
-class PlanTopic:
-    pk: int
-    slug: str
-    title: str
-    hours: int
-    module_slug: str
-    module_title: str
-    is_core: bool
-
-
 # The path
 
 
-_path_memo: dict[tuple[str, int], list[PlanTopic]] = {}
-
-
-def plan_topics(user, role: Role) -> list[PlanTopic]:
-    """The learner's path toward `role`, in the order to learn it: the role's core topics
-    and every prerequisite they need inside the role's modules (prerequisites first), then
-    the recommended topics the same way. Content-only for now (cached per content version
-    and kept per process, like the catalogue); it takes the learner so that a path that
+def plan_topics(user, role: Role) -> list[PathTopic]:
+    """The learner's path toward `role`, in the order to learn it: the role's path
+    (careers/path.py: core topics with their groundwork, prerequisites first), then the
+    recommended stretch. Content-only for now; it takes the learner so that a path that
     depends on them can replace it without touching its callers."""
-    key = (content_version(), role.pk)
-    path = _path_memo.get(key)
-    if path is None:
-        path = content_cached(f"plan-path:{role.pk}", lambda: _path_build(role))
-        if len(_path_memo) > 64:
-            _path_memo.clear()
-        _path_memo[key] = path
-    return path
-
-
-def _path_build(role: Role) -> list[PlanTopic]:
-    module_ids = [module_id for module_id, _ in catalogue().requirements.get(role.pk, [])]
-    rows = {
-        row[0]: row
-        for row in role_topics(role).values_list(
-            "pk",
-            "slug",
-            "title",
-            "hours",
-            "module__slug",
-            "module__title",
-            "importance_rank",
-            "module__order",
-            "module_id",
-            "order",
-        )
-    }
-    prerequisites: dict[int, list[int]] = {pk: [] for pk in rows}
-    for topic_id, prerequisite_id in Topic.prerequisites.through.objects.filter(
-        from_topic__module_id__in=module_ids, to_topic__module_id__in=module_ids
-    ).values_list("from_topic_id", "to_topic_id"):
-        if topic_id in rows and prerequisite_id in rows:
-            prerequisites[topic_id].append(prerequisite_id)
-    # A topic takes the most important rank of anything that needs it: a core topic's
-    # prerequisite in a recommended (or optional) module is learnt with the core.
-    rank: dict[int, int] = {}
-    for importance in ("core", "recommended"):
-        wanted = [pk for pk, row in rows.items() if row[6] == IMPORTANCE_RANK[importance]]
-        for pk in with_prerequisites(prerequisites, wanted):
-            rank.setdefault(pk, IMPORTANCE_RANK[importance])
-
-    def sort_key(pk):
-        row = rows[pk]
-        return (rank[pk], row[7], row[8], row[9], pk)
-
-    waiting = {pk: sum(1 for p in prerequisites[pk] if p in rank) for pk in rank}
-    needed_by: dict[int, list[int]] = {pk: [] for pk in rank}
-    for pk in rank:
-        for prerequisite in prerequisites[pk]:
-            if prerequisite in rank:
-                needed_by[prerequisite].append(pk)
-    ready = [sort_key(pk) for pk, count in waiting.items() if count == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        pk = heapq.heappop(ready)[-1]
-        order.append(pk)
-        for dependant in needed_by[pk]:
-            waiting[dependant] -= 1
-            if waiting[dependant] == 0:
-                heapq.heappush(ready, sort_key(dependant))
-    if len(order) < len(rank):  # a cycle (the loader refuses them): keep its topics anyway
-        placed = set(order)
-        order += sorted((pk for pk in rank if pk not in placed), key=sort_key)
-    return [
-        PlanTopic(
-            pk=pk,
-            slug=rows[pk][1],
-            title=rows[pk][2],
-            hours=rows[pk][3],
-            module_slug=rows[pk][4],
-            module_title=rows[pk][5],
-            is_core=rank[pk] == 0,
-        )
-        for pk in order
-    ]
+    return list(role_path(role).topics)
 
 
 # The weeks
@@ -132,7 +40,7 @@ def _path_build(role: Role) -> list[PlanTopic]:
 
 @dataclass(slots=True)
 class PlanItem:
-    topic: PlanTopic
+    topic: PathTopic
     hours: int
     is_done: bool = False
     continued: bool = False  # began in an earlier week

@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from careers.calendar import FEED_WEEKS, blocks_fingerprint, feed_ical, study_blocks
+from careers.catalogue import catalogue
 from careers.models import StudyPlan
 from careers.plan import plan_build
-from careers.readiness import catalogue
 from careers.services import feed_sequence_sync, feed_token_hash, plan_commit
 
 

@@ -1,21 +1,24 @@
 """Readiness toward a role, from the learner's progress on learning content.
 
-Readiness is the share of estimated hours of the role's core modules that the learner has
-done or skipped ("I already know this"). The figures per module come from learning
-(`done_by_module`, `module_totals`); this module weighs them by what each role requires.
+Readiness is the share of estimated hours of the role's path (careers/path.py: its core
+modules' topics and the groundwork they build on, wherever it lives) that the learner has
+done or skipped ("I already know this"). The learner's complete topics come from one query
+(`learning.progress.done_by_module`); the path and the per-module totals are cached
+content, so every figure here is arithmetic over those two.
 """
 
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from django.utils import timezone
 
+from careers.catalogue import catalogue
 from careers.models import Role, RoleRequirement
-from common.cache import content_cached, content_version
+from careers.path import GROUNDWORK, RolePath, role_path, role_paths
 from learning.models import Module, PortfolioProject, Topic
-from learning.progress import NOTHING_DONE, done_by_module, module_totals, percent
+from learning.progress import NOTHING_DONE, LearnerDone, done_by_module, percent
 
 
 @dataclass
@@ -43,11 +46,31 @@ class ModuleProgress:
 
 
 @dataclass
+class GroundworkProgress:
+    """The groundwork a role's path takes from one module outside its core modules."""
+
+    module: Module
+    total_hours: int = 0
+    done_hours: int = 0
+    topic_count: int = 0
+
+    @property
+    def percent(self) -> int:
+        return percent(self.done_hours, self.total_hours)
+
+
+@dataclass
 class RoleProgress:
-    """Progress toward one role: core modules weigh in, the rest are shown beside."""
+    """Progress toward one role over its path; the modules it lists are shown beside, each
+    whole, and the groundwork by module."""
 
     role: Role
+    path: RolePath
     modules: list[ModuleProgress] = field(default_factory=list)
+    groundwork: list[GroundworkProgress] = field(default_factory=list)
+    done_hours: int = 0
+    verified_hours: int = 0
+    recommended_done_hours: int = 0
 
     @property
     def core_modules(self) -> list[ModuleProgress]:
@@ -63,11 +86,16 @@ class RoleProgress:
 
     @property
     def total_hours(self) -> int:
-        return sum(m.total_hours for m in self.core_modules)
+        """Hours of the path: core modules and the groundwork they build on."""
+        return self.path.total_hours
 
     @property
-    def done_hours(self) -> int:
-        return sum(m.done_hours for m in self.core_modules)
+    def core_module_hours(self) -> int:
+        return self.path.core_module_hours
+
+    @property
+    def groundwork_hours(self) -> int:
+        return self.path.groundwork_hours
 
     @property
     def hours_left(self) -> int:
@@ -78,75 +106,28 @@ class RoleProgress:
         return percent(self.done_hours, self.total_hours)
 
     @property
-    def verified_hours(self) -> int:
-        return sum(m.verified_hours for m in self.core_modules)
-
-    @property
     def verified_percent(self) -> int:
-        """The share of core hours backed by a passed check, not only a tick."""
+        """The share of path hours backed by a passed check, not only a tick."""
         return percent(self.verified_hours, self.total_hours)
 
     @property
     def recommended_total_hours(self) -> int:
-        return sum(m.total_hours for m in self.recommended_modules)
-
-    @property
-    def recommended_done_hours(self) -> int:
-        return sum(m.done_hours for m in self.recommended_modules)
+        return self.path.recommended_hours
 
     @property
     def recommended_percent(self) -> int:
         return percent(self.recommended_done_hours, self.recommended_total_hours)
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """The content figures progress is measured against: per active module its hours
-    and topic count, and per active role the modules it requires. Content-only, so it
-    is computed once per content version and cached (three queries on a miss)."""
-
-    modules: dict[int, Module]
-    module_hours: dict[int, tuple[int, int]]
-    requirements: dict[int, list[tuple[int, str]]]
-    roles: dict[int, Role]
-
-
-_catalogue_memo: dict[int, Catalogue] = {}
-
-
-def catalogue() -> Catalogue:
-    """The catalogue for the current content version. The unpickled copy is kept per
-    process too: it is read-only, and unpickling it on every request costs more than the
-    rest of a dashboard's Python."""
-    version = content_version()
-    memo = _catalogue_memo.get(version)
-    if memo is None:
-        memo = content_cached("progress-catalogue", _catalogue_build)
-        _catalogue_memo.clear()
-        _catalogue_memo[version] = memo
-    return memo
-
-
-def _catalogue_build() -> Catalogue:
-    modules = {m.pk: m for m in Module.objects.active()}
-    module_hours = module_totals()
-    roles = {r.pk: r for r in Role.objects.active()}
-    requirements: dict[int, list[tuple[int, str]]] = {pk: [] for pk in roles}
-    for role_id, module_id, importance in RoleRequirement.objects.filter(
-        role__is_archived=False, module__is_archived=False
-    ).values_list("role_id", "module_id", "importance"):
-        requirements[role_id].append((module_id, importance))
-    return Catalogue(modules, module_hours, requirements, roles)
-
-
-def role_progress(user, role: Role, done: dict | None = None) -> RoleProgress:
-    """Per-module hours for every module the role requires."""
+def role_progress(user, role: Role, done: LearnerDone | None = None) -> RoleProgress:
+    """The learner's progress over the role's path, with per-module figures for every
+    module the role lists and for the groundwork (one query, none when `done` is given)."""
     content = catalogue()
-    requirements = content.requirements.get(role.pk, [])
+    path = role_path(role)
     if done is None:
-        done = done_by_module(user, [module_id for module_id, _ in requirements])
+        done = done_by_module(user)
     modules = []
-    for module_id, importance in requirements:
+    for module_id, importance in content.requirements.get(role.pk, []):
         total_hours, topic_count = content.module_hours.get(module_id, (0, 0))
         done_here = done.get(module_id, NOTHING_DONE)
         modules.append(
@@ -162,7 +143,25 @@ def role_progress(user, role: Role, done: dict | None = None) -> RoleProgress:
             )
         )
     modules.sort(key=lambda m: (IMPORTANCE_RANK[m.importance], m.module.order, m.module.pk))
-    return RoleProgress(role=role, modules=modules)
+    groundwork: dict[int, GroundworkProgress] = {}
+    for topic in path.topics:
+        if topic.kind == GROUNDWORK:
+            item = groundwork.setdefault(
+                topic.module_id, GroundworkProgress(module=content.modules[topic.module_id])
+            )
+            item.total_hours += topic.hours
+            item.topic_count += 1
+            item.done_hours += topic.hours if topic.pk in done.topics else 0
+    done_hours, verified_hours = done.hours(path.core_ids)
+    return RoleProgress(
+        role=role,
+        path=path,
+        modules=modules,
+        groundwork=list(groundwork.values()),
+        done_hours=done_hours,
+        verified_hours=verified_hours,
+        recommended_done_hours=done.hours(path.recommended_ids)[0],
+    )
 
 
 IMPORTANCE_RANK = {"core": 0, "recommended": 1, "optional": 2}
@@ -183,19 +182,17 @@ class RoleReadiness:
         return self.total_hours - self.done_hours
 
 
-def readiness_by_role(user, done: dict | None = None) -> list[RoleReadiness]:
-    """Readiness toward every active role from the same topic states, nearest first.
-    Roles without core hours are left out. Sums per-module figures, never topics."""
+def readiness_by_role(user, done: LearnerDone | None = None) -> list[RoleReadiness]:
+    """Readiness toward every active role over its path from the same topic states,
+    nearest first. Roles with an empty path are left out."""
     content = catalogue()
     done = done_by_module(user) if done is None else done
     results = []
-    for role_id, requirements in content.requirements.items():
-        core = [module_id for module_id, importance in requirements if importance == "core"]
-        total = sum(content.module_hours.get(module_id, (0, 0))[0] for module_id in core)
-        if not total:
+    for role_id, path in role_paths().items():
+        if not path.total_hours or role_id not in content.roles:
             continue
-        done_hours = sum(done.get(module_id, NOTHING_DONE).hours for module_id in core)
-        results.append(RoleReadiness(content.roles[role_id], total, done_hours))
+        done_hours = done.hours(path.core_ids)[0]
+        results.append(RoleReadiness(content.roles[role_id], path.total_hours, done_hours))
     results.sort(key=lambda r: (-r.readiness_percent, r.hours_left, r.role.order, r.role.pk))
     return results
 
@@ -217,55 +214,54 @@ class Evidence:
 
 
 def evidence(user, progress: RoleProgress) -> list[Evidence]:
-    """For each core module of the role, the learner's done projects that demonstrate it,
-    and those in progress that will (one query)."""
-    core_ids = [m.module.pk for m in progress.core_modules]
+    """For each module of the role's path (core modules, then those holding groundwork),
+    the learner's done projects that demonstrate it, and those in progress that will (one
+    query)."""
+    path_modules = [m.module for m in progress.core_modules] + [
+        g.module for g in progress.groundwork
+    ]
     status = PortfolioProject.Status
     projects = (
         PortfolioProject.objects.for_user(user)
-        .filter(status__in=[status.DONE, status.IN_PROGRESS], modules__in=core_ids)
+        .filter(
+            status__in=[status.DONE, status.IN_PROGRESS],
+            modules__in=[module.pk for module in path_modules],
+        )
         .annotate(demonstrated_module_id=F("modules"))
         .order_by("title", "pk")
     )
-    by_module = {
-        pk: Evidence(module=progress_module, projects=[])
-        for pk, progress_module in ((m.module.pk, m.module) for m in progress.core_modules)
-    }
+    by_module = {module.pk: Evidence(module=module, projects=[]) for module in path_modules}
     for project in projects:
         item = by_module[project.demonstrated_module_id]
         (item.projects if project.status == status.DONE else item.in_progress).append(project)
-    return [by_module[m.module.pk] for m in progress.core_modules]
+    return list(by_module.values())
 
 
-def role_topics(role: Role):
-    """Active topics of the modules the role requires, annotated with `importance_rank`
-    (0 core, 1 recommended, 2 optional), from the cached catalogue."""
-    requirements = catalogue().requirements.get(role.pk, [])
-    by_rank: dict[int, list[int]] = {0: [], 1: [], 2: []}
-    for module_id, importance in requirements:
-        by_rank[IMPORTANCE_RANK[importance]].append(module_id)
-    return (
-        Topic.objects.active()
-        .filter(module_id__in=[module_id for module_id, _ in requirements])
-        .annotate(
-            importance_rank=Case(
-                When(module_id__in=by_rank[0], then=Value(0)),
-                When(module_id__in=by_rank[1], then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-    )
-
-
-def next_up(user, role: Role, limit: int = 5):
-    """The next topics to learn for a role: not complete, prerequisites met, core modules
-    first, then in module and topic order (one query)."""
-    return (
-        role_topics(role)
-        .with_user_state(user)
-        .with_prerequisites_met(user)
-        .filter(is_complete=False, prerequisites_met=True)
+def next_up(user, role: Role, done: LearnerDone | None = None, limit: int = 5) -> list[Topic]:
+    """The next topics to learn for a role, in path order: not complete, every
+    prerequisite complete; core path (with its groundwork) first, then the recommended
+    stretch. Each has `needed_for`: for groundwork, the core topic that needs it (one
+    query, two without `done`)."""
+    path = role_path(role)
+    done = done_by_module(user) if done is None else done
+    complete = done.topics
+    chosen = []
+    for topic in path.topics:
+        if topic.pk not in complete and all(p in complete for p in path.prerequisites[topic.pk]):
+            chosen.append(topic.pk)
+            if len(chosen) == limit:
+                break
+    rows = {
+        topic.pk: topic
+        for topic in Topic.objects.filter(pk__in=chosen)
         .select_related("module")
-        .order_by("importance_rank", "module__order", "module__id", "order", "id")[:limit]
-    )
+        .defer("description", "module__summary")
+        .with_user_state(user)
+    }
+    topics = [rows[pk] for pk in chosen if pk in rows]
+    for topic in topics:
+        topic.open_prerequisites = []
+        needed_for = path.needed_for.get(topic.pk)
+        topic.needed_for = path.by_pk[needed_for] if needed_for else None
+        topic.verified_on, topic.needs_review = None, False
+    return topics

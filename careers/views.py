@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from careers.catalogue import catalogue
 from careers.filters import RoleFilterForm
 from careers.forms import SearchForm
 from careers.models import ContentVersion, Role
+from careers.path import role_path
 from careers.readiness import (
-    catalogue,
     evidence,
     next_up,
     readiness_by_role,
@@ -31,10 +32,18 @@ from learning.services import topic_state_tick
 # Roles
 
 
+def _with_paths(roles) -> list[Role]:
+    """The roles, each with its `path` (careers/path.py) for the hours on its card."""
+    roles = list(roles)
+    for role in roles:
+        role.path = role_path(role)
+    return roles
+
+
 @require_safe
 def home(request):
     def page():
-        roles = content_cached("home-roles", lambda: list(Role.objects.active().with_core_hours()))
+        roles = content_cached("home-roles", lambda: _with_paths(Role.objects.active()))
         stats = content_cached(
             "home-stats",
             lambda: {
@@ -56,7 +65,7 @@ def role_list(request):
     def page():
         roles = content_cached(
             f"role-list:{filter_key}",
-            lambda: list(filters.filter(Role.objects.active().with_core_hours())),
+            lambda: _with_paths(filters.filter(Role.objects.active())),
         )
         readiness = {}
         if request.user.is_authenticated and roles:
@@ -144,12 +153,9 @@ def dashboard_context(user) -> dict:
     if role is None:
         return context
     progress = role_progress(user, role, done)
-    next_topics = list(next_up(user, role))
-    for topic in next_topics:
-        topic.open_prerequisites = []  # next-up topics have every prerequisite done
     context.update(
         progress=progress,
-        next_topics=next_topics,
+        next_topics=next_up(user, role, done),
         # A date only at a pace the learner chose, never at the default they never saw.
         ready_on=ready_on(progress.hours_left, user.weekly_hours) if user.pace_chosen else None,
         evidence=evidence(user, progress),

@@ -13,10 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
-def _no_modules(user) -> list[int]:
-    return []
-
-
 def _no_readiness(user, done: dict):
     return None
 
@@ -31,10 +27,8 @@ def _unchanged(ideas):
 
 @dataclass
 class RoleHooks:
-    # Ids of the modules the learner's target role requires (no query: cached content).
-    target_module_ids: Callable[[object], list[int]] = _no_modules
-    # Readiness toward the learner's target role, from `done_by_module` figures that
-    # include `target_module_ids`; None without a target.
+    # Readiness toward the learner's target role, from their `done_by_module` figures;
+    # None without a target.
     target_readiness: Callable[[object, dict], object | None] = _no_readiness
     # The active roles that require a module, in their order (cached content).
     roles_needing_module: Callable[[object], list] = _no_roles

@@ -10,10 +10,10 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from common.cache import content_cached
+from common.cache import content_cached, content_version
 from common.timezones import learner_zone
 from learning.models import Topic, TopicState
 from learning.querysets import COMPLETE_STATES
@@ -59,35 +59,84 @@ NOTHING_DONE = ModuleDone()
 FRESHLY_VERIFIED = Q(verified_at__isnull=False, needs_review=False)
 
 
-def done_by_module(user, module_ids=None) -> dict[int, ModuleDone]:
-    """Per active module (or only those in `module_ids`), the hours and number of the
-    learner's topics that are done or skipped, and of those verified (one grouped query
-    over their states)."""
+class TopicFacts(NamedTuple):
+    module_id: int
+    hours: int
+
+
+_topic_facts_memo: dict[int, dict[int, TopicFacts]] = {}
+
+
+def topic_facts() -> dict[int, TopicFacts]:
+    """Per active topic, its module and hours; content-only, cached per content version
+    and kept per process (read-only, and unpickling it per request costs more than using
+    it). One query on a miss."""
+    version = content_version()
+    facts = _topic_facts_memo.get(version)
+    if facts is None:
+        facts = content_cached(
+            "topic-facts",
+            lambda: {
+                pk: TopicFacts(module_id, hours)
+                for pk, module_id, hours in Topic.objects.active().values_list(
+                    "pk", "module_id", "hours"
+                )
+            },
+        )
+        _topic_facts_memo.clear()
+        _topic_facts_memo[version] = facts
+    return facts
+
+
+class LearnerDone(dict):
+    """A learner's complete topics: per active module its `ModuleDone` figures (this is a
+    mapping `module id -> ModuleDone`), and in `topics` each complete active topic with
+    whether its verification is fresh, for figures over topics from many modules (the
+    path of a role)."""
+
+    def __init__(self, topics: dict[int, bool]):
+        facts = topic_facts()
+        by_module: dict[int, list[int]] = {}
+        for topic_id, verified in topics.items():
+            topic = facts.get(topic_id)
+            if topic is None:  # archived since the states were read
+                continue
+            figures = by_module.setdefault(topic.module_id, [0, 0, 0, 0])
+            figures[0] += topic.hours
+            figures[1] += 1
+            if verified:
+                figures[2] += topic.hours
+                figures[3] += 1
+        super().__init__({pk: ModuleDone(*figures) for pk, figures in by_module.items()})
+        self.topics = {pk: v for pk, v in topics.items() if pk in facts}
+
+    def hours(self, topic_ids) -> tuple[int, int]:
+        """(done hours, verified hours) over a set of topic ids."""
+        facts = topic_facts()
+        done = verified = 0
+        for topic_id, is_verified in self.topics.items():
+            if topic_id in topic_ids:
+                hours = facts[topic_id].hours
+                done += hours
+                verified += hours if is_verified else 0
+        return done, verified
+
+
+def done_by_module(user) -> LearnerDone:
+    """The learner's topics that are done or skipped and whether each is freshly verified,
+    with per-module figures (one query over their states; none for a visitor)."""
     if not user.is_authenticated:
-        return {}
+        return LearnerDone({})
     rows = (
         TopicState.objects.for_user(user)
         .complete()
         .filter(topic__is_archived=False, topic__module__is_archived=False)
-    )
-    if module_ids is not None:
-        rows = rows.filter(topic__module_id__in=module_ids)
-    rows = (
-        rows.values("topic__module_id")
         .annotate(
-            hours=Sum("topic__hours"),
-            topics=Count("id"),
-            verified_hours=Coalesce(Sum("topic__hours", filter=FRESHLY_VERIFIED), 0),
-            verified_topics=Count("id", filter=FRESHLY_VERIFIED),
+            fresh=ExpressionWrapper(FRESHLY_VERIFIED, output_field=BooleanField()),
         )
-        .order_by()
+        .values_list("topic_id", "fresh")
     )
-    return {
-        row["topic__module_id"]: ModuleDone(
-            row["hours"], row["topics"], row["verified_hours"], row["verified_topics"]
-        )
-        for row in rows
-    }
+    return LearnerDone(dict(rows))
 
 
 def topic_row(slug: str) -> Topic | None:
@@ -186,7 +235,7 @@ class Tick:
     @property
     def milestone(self) -> str:
         if self.role_finished:
-            return f"Every core topic for {self.readiness_after.role.title} is done."
+            return f"Every topic of the path to {self.readiness_after.role.title} is done."
         if self.module_finished:
             return f"You finished {self.topic.module.title}."
         return ""

@@ -79,16 +79,15 @@ def topic_state_set(
 
 def topic_state_tick(*, user, topic: Topic, state: str) -> tuple[Tick, dict]:
     """Set a learner's state on a topic (see `topic_state_set`) and measure what it did:
-    returns the `Tick` and the learner's `done_by_module` figures afterwards for the topic's
-    module and their target role's modules (three queries more than the write)."""
-    module_ids = [topic.module_id, *role_hooks.target_module_ids(user)]
+    returns the `Tick` and the learner's `done_by_module` figures afterwards (three queries
+    more than the write)."""
     previous = (
         TopicState.objects.filter(user=user, topic=topic).values_list("state", flat=True).first()
         or TopicState.State.NOT_STARTED
     )
-    done_before = done_by_module(user, module_ids)
+    done_before = done_by_module(user)
     topic_state_set(user=user, topic=topic, state=state)
-    done_after = done_by_module(user, module_ids) if previous != state else done_before
+    done_after = done_by_module(user) if previous != state else done_before
     tick = Tick(
         topic=topic,
         previous_state=previous,

@@ -38,13 +38,13 @@ from learning.services import portfolio_project_save, topic_note_set, topic_stat
 
 def summary_context(user, module, done=None):
     """The progress summary: this module's progress and readiness for the target role
-    (one query over the learner's states, none when `done` figures that cover this module
-    and the target's are given)."""
+    (one query over the learner's states, none when their `done_by_module` figures are
+    given)."""
     context = {"summary_module": module, "module_progress": None, "target_readiness": None}
     if not user.is_authenticated:
         return context
     if done is None:
-        done = done_by_module(user, [module.pk, *role_hooks.target_module_ids(user)])
+        done = done_by_module(user)
     total_hours, topic_count = module_totals().get(module.pk, (0, 0))
     done_here = done.get(module.pk, NOTHING_DONE)
     context["module_progress"] = {
