@@ -221,7 +221,7 @@ def dashboard(request):
         if request.htmx:
             return _dashboard_tick(request, topic, tick, done)
         if tick.changed:
-            messages.success(request, tick.message)
+            messages.success(request, tick.message, extra_tags=tick.undo_tag)
         return redirect(reverse("careers:dashboard") + f"#topic-{topic.slug}")
     return _dashboard_page(request, "careers/dashboard.html")
 

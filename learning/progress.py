@@ -180,6 +180,9 @@ def learner_marks(user, topics: list[Topic]) -> list[Topic]:
     return topics
 
 
+UNDO_TAG = "undo:"
+
+
 @dataclass
 class Tick:
     """What one change of a topic's state did, for the status line after a tick:
@@ -193,6 +196,12 @@ class Tick:
     module_topic_count: int
     readiness_before: object | None = None  # the target role's progress, or None
     readiness_after: object | None = None
+
+    @property
+    def undo_tag(self) -> str:
+        """The extra tag the tick's message carries, so that the page a plain form post
+        lands on offers Undo without JavaScript (the `undo_of` template filter)."""
+        return f"{UNDO_TAG}{self.topic.slug}:{self.previous_state}"
 
     @property
     def changed(self) -> bool:

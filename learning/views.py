@@ -254,7 +254,7 @@ def topic_state_update(request, topic):
         }
         return render(request, "learning/_topic_state_response.html", context)
     if tick.changed:
-        messages.success(request, tick.message)
+        messages.success(request, tick.message, extra_tags=tick.undo_tag)
     return redirect(safe_next(request, topic.module.get_absolute_url()) + f"#topic-{topic.slug}")
 
 

@@ -187,6 +187,28 @@ def test_plain_tick_message_says_what_changed(learner_client, learner):
     assert "“Tokens” is now marked done · +3 h." in response.content.decode()
 
 
+def test_plain_tick_offers_undo_without_javascript(learner_client, learner):
+    topic = TopicFactory(hours=3, title="Tokens")
+    TopicStateFactory(user=learner, topic=topic, state="learning")
+    url = reverse("learning:topic-state", args=[topic.slug])
+    module_url = topic.module.get_absolute_url()
+    response = learner_client.post(url, {"state": "done", "next": module_url}, follow=True)
+    html = response.content.decode()
+    form = html[html.index('<div class="message message-success">') :]
+    assert f'action="{url}"' in form
+    assert 'name="state" value="learning"' in form
+    assert f'name="next" value="{module_url}"' in form
+    # Pressing it restores the state before the tick, and offers to undo that in turn.
+    response = learner_client.post(url, {"state": "learning", "next": module_url}, follow=True)
+    assert learner.topic_states.get(topic=topic).state == "learning"
+    assert 'name="state" value="done"' in response.content.decode()
+
+
+def test_a_message_without_an_undo_tag_has_no_undo(learner_client, learner):
+    html = learner_client.post(reverse("accounts:logout"), follow=True).content.decode()
+    assert "Undo" not in html
+
+
 def test_next_pointing_elsewhere_is_ignored(learner_client):
     topic = TopicFactory()
     response = learner_client.post(
