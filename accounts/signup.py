@@ -2,7 +2,7 @@
 signed, expiring links that confirm an address.
 
 Whatever the address, sign-up does the same work and answers the same way: it hashes
-the password, sends one email and says "check your inbox". A new address gets its
+the password, queues one email and says "check your inbox". A new address gets its
 account (usable at once) and a confirmation link; an address that has an account gets
 a note that someone tried to sign up with it, with links to sign in and to reset the
 password.
