@@ -1,5 +1,5 @@
-"""Background tasks (django.tasks, run by `manage.py worker`): the weekly emails and
-password-reset emails, so no request ever waits for a mail server.
+"""Background tasks (django.tasks, run by `manage.py worker`): the weekly emails, the
+sign-up emails and password-reset emails, so no request ever waits for a mail server.
 
 A send that fails is tried again later with a growing delay; after the last try the task
 fails with the error, which the admin shows (Tasks, and Weekly emails)."""
@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.tasks import task
 from django.template import loader
@@ -126,6 +126,52 @@ def _weekly_emails_failed(failed: dict[int, str], attempt: int) -> None:
     )
 
 
+def _send_or_retry(message: EmailMessage, *, again, args: tuple, attempt: int) -> str:
+    """Send one email; when that fails, queue `again` (this task) with `args` to try later,
+    until the last try fails the task with the error."""
+    try:
+        message.send()
+    except Exception as error:
+        name = again.name.replace("_", " ")
+        if attempt >= MAX_ATTEMPTS:
+            raise SendFailed(f"{name} failed {attempt} times: {error}") from error
+        logger.warning("%s failed (try %s): %s", name, attempt, error)
+        again.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(*args, attempt + 1)
+        return f"retrying: {error}"
+    return "sent"
+
+
+# Sign-up (accounts/signup.py makes the messages; it queues these tasks)
+
+
+@task
+def email_confirm_email_send(user_id: int, site_url: str, attempt: int = 1) -> str:
+    """Email the learner a link confirming their address; the link is made here, in the
+    worker, so it is never stored in the task's arguments."""
+    from accounts.signup import email_confirm_message
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return "no such active account"
+    if user.email_confirmed_at is not None:
+        return "already confirmed"
+    message = email_confirm_message(user=user, site_url=site_url)
+    return _send_or_retry(
+        message, again=email_confirm_email_send, args=(user_id, site_url), attempt=attempt
+    )
+
+
+@task
+def signup_existing_email_send(email: str, site_url: str, attempt: int = 1) -> str:
+    """Tell an address that has an account that someone tried to sign up with it."""
+    from accounts.signup import signup_existing_message
+
+    message = signup_existing_message(email=email, site_url=site_url)
+    return _send_or_retry(
+        message, again=signup_existing_email_send, args=(email, site_url), attempt=attempt
+    )
+
+
 # Password reset
 
 
@@ -149,14 +195,7 @@ def password_reset_email_send(user_id: int, domain: str, protocol: str, attempt:
         loader.render_to_string("accounts/password_reset_subject.txt", context).splitlines()
     )
     body = loader.render_to_string("accounts/password_reset_email.txt", context)
-    try:
-        EmailMultiAlternatives(subject, body, to=[user.email]).send()
-    except Exception as error:
-        if attempt >= MAX_ATTEMPTS:
-            raise SendFailed(f"password reset email failed {attempt} times: {error}") from error
-        logger.warning("Password reset email failed (try %s): %s", attempt, error)
-        password_reset_email_send.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
-            user_id, domain, protocol, attempt + 1
-        )
-        return f"retrying: {error}"
-    return "sent"
+    message = EmailMultiAlternatives(subject, body, to=[user.email])
+    return _send_or_retry(
+        message, again=password_reset_email_send, args=(user_id, domain, protocol), attempt=attempt
+    )

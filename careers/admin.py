@@ -1,7 +1,16 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 
-from careers.models import Responsibility, Role, RoleRequirement
-from learning.admin import ContentAdmin, archive_selected, restore_selected
+from careers.content_pack.report import (
+    RoleFigures,
+    content_report,
+    pack_totals,
+    question_report,
+)
+from careers.models import ContentVersion, Responsibility, Role, RoleRequirement
+from learning.admin import ContentAdmin, ReadOnlyAdmin, archive_selected, restore_selected
 
 
 class ResponsibilityInline(admin.TabularInline):
@@ -65,3 +74,40 @@ class RoleRequirementAdmin(ContentAdmin):
     list_select_related = ["role", "module"]
     search_fields = ["role__title", "module__title"]
     autocomplete_fields = ["role", "module"]
+
+
+@admin.register(ContentVersion)
+class ContentVersionAdmin(ReadOnlyAdmin):
+    """Loads of the content pack, read-only; the changelist links to the editors' report."""
+
+    list_display = ["number", "loaded_at", "roles", "modules", "topics", "carried_states"]
+    date_hierarchy = "loaded_at"
+    change_list_template = "admin/careers/contentversion/change_list.html"
+
+    def get_urls(self):
+        report = path(
+            "report/",
+            self.admin_site.admin_view(self.report_view),
+            name="careers_contentversion_report",
+        )
+        return [report, *super().get_urls()]
+
+    def report_view(self, request):
+        """The figures of `manage.py content_report`, from the content in the database."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        modules = question_report()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Content report",
+            "opts": self.model._meta,
+            "columns": list(RoleFigures.COLUMNS.values()),
+            "rows": [
+                [getattr(row, name) for name in RoleFigures.COLUMNS] for row in content_report()
+            ],
+            "totals": list(pack_totals().items()),
+            "modules": modules,
+            "questions": sum(module.questions for module in modules),
+            "under_minimum": sum(len(module.under_minimum) for module in modules),
+        }
+        return TemplateResponse(request, "admin/careers/content_report.html", context)

@@ -182,6 +182,26 @@ def test_every_url_answers_as_designed(people, url_for, who):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "learner", "staff"])
+def test_options_shows_no_page_and_never_fails(people, url_for, who):
+    """Function views answer OPTIONS 405 (require_safe, require_POST); Django's class-based
+    auth views 200 with an Allow header and an empty body; sign-in comes first where it is
+    needed. The password-reset link is checked before the method, as Django does: a link
+    that does not work shows that page (nothing private) for any method."""
+    client = client_for(people[who])
+    for name in EXPECTED:
+        response = client.options(url_for(name))
+        if name == "accounts:password-reset-confirm":
+            assert response.status_code == 200 and "does not work" in response.text, who
+            continue
+        assert response.status_code in (200, 302, 405), (name, who, response.status_code)
+        if response.status_code == 200:
+            assert "OPTIONS" in response["Allow"] and response.content == b"", (name, who)
+        elif response.status_code == 302:
+            assert who == "anonymous", (name, response.url)
+            assert response.url.startswith(reverse("accounts:login") + "?next="), name
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "staff"])
 def test_every_state_change_needs_a_csrf_token(people, url_for, who):
     client = Client(enforce_csrf_checks=True)
     if people[who] is not None:

@@ -2,6 +2,7 @@
 
 import base64
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -9,11 +10,15 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from accounts.onboarding import onboarding_start_url
+from accounts.tasks import email_confirm_email_send, signup_existing_email_send
 from tests.conftest import tasks_run
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +60,8 @@ def test_signup_creates_a_usable_account_and_sends_a_confirmation_link(client, m
     assert user.email_confirmed_at is None
     assert signed_in_user_id(client) is None  # signed in only with the password
     assert any(SIGNUP_MESSAGE in text for text in message_texts(response))
+    assert mailoutbox == []  # the worker sends it
+    tasks_run()
     [message] = mailoutbox
     assert message.to == ["new@example.com"]
     assert "/accounts/email/confirm/" in message.body
@@ -102,6 +109,7 @@ def test_signup_with_an_existing_email_answers_as_for_a_new_one(client, learner,
     assert User.objects.count() == 2  # the learner and the new address; no second Ada
     learner.refresh_from_db()
     assert not learner.check_password(STRONG_PASSWORD)  # the account is untouched
+    tasks_run()  # the worker sends sign-up emails
     tried, confirm = mailoutbox
     assert tried.to == ["ada@example.com"]
     assert "Someone (perhaps you) just tried to create" in tried.body
@@ -142,6 +150,38 @@ def test_signup_hashes_the_password_once_for_new_and_existing_addresses(
     assert CountingHasher.calls == 1
 
 
+@pytest.mark.parametrize("email", ["ada@example.com", "someone-new@example.com"])
+def test_signup_queues_one_email_and_sends_nothing_in_the_request(
+    client, learner, email, mailoutbox
+):
+    client.post(reverse("accounts:signup"), signup_data(email=email))
+
+    assert mailoutbox == []
+    [queued] = DBTaskResult.objects.filter(status="READY")
+    assert queued.task_path in (
+        email_confirm_email_send.module_path,
+        signup_existing_email_send.module_path,
+    )
+    assert "/email/confirm/" not in str(queued.args_kwargs)  # the worker makes the link
+    tasks_run()
+    [message] = mailoutbox
+    assert message.to == [email]
+
+
+def test_a_sign_up_email_that_fails_is_tried_again_later(client, learner, monkeypatch):
+    def refuse(message, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    client.post(reverse("accounts:signup"), signup_data(email="someone-new@example.com"))
+    tasks_run()
+
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.task_path == email_confirm_email_send.module_path
+    assert retry.args_kwargs["args"][-1] == 2  # the second try
+    assert retry.run_after > timezone.now() + timedelta(seconds=20)
+
+
 @pytest.mark.parametrize("email", ["ada@example.com", "nobody@example.com"])
 def test_sign_in_hashes_the_password_once_for_known_and_unknown_addresses(client, settings, email):
     settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
@@ -159,6 +199,7 @@ def test_emails_to_one_address_are_capped(client, settings, learner, mailoutbox)
             signup_data(email="ada@example.com"),
             REMOTE_ADDR=f"10.0.0.{index}",
         )
+    tasks_run()
     assert len(mailoutbox) == 2
 
 
@@ -171,6 +212,7 @@ def confirm_link(message):
 
 def test_the_confirmation_link_confirms_the_address_on_a_post(client, mailoutbox):
     client.post(reverse("accounts:signup"), signup_data())
+    tasks_run()
     link = confirm_link(mailoutbox[0])
     page = client.get(link)
     assert page.status_code == 200
@@ -183,9 +225,8 @@ def test_the_confirmation_link_confirms_the_address_on_a_post(client, mailoutbox
 
 
 def test_a_confirmation_link_expires(client, settings, mailoutbox):
-    from datetime import timedelta
-
     client.post(reverse("accounts:signup"), signup_data())
+    tasks_run()
     link = confirm_link(mailoutbox[0])
     settings.EMAIL_CONFIRM_MAX_AGE = timedelta(seconds=-1)
     response = client.post(link)
@@ -224,6 +265,7 @@ def test_settings_mark_an_unconfirmed_address_and_resend_the_link(
     assert "Send the link again" in page
     response = learner_client.post(reverse("accounts:email-confirm-resend"))
     assert response.status_code == 302
+    tasks_run()
     [message] = mailoutbox
     assert message.to == [learner.email]
     learner_client.post(confirm_link(message))
@@ -237,6 +279,7 @@ def test_resending_the_link_is_rate_limited(learner_client, settings, mailoutbox
         learner_client.post(reverse("accounts:email-confirm-resend")).status_code for _ in range(3)
     ]
     assert statuses == [302, 302, 429]
+    tasks_run()
     assert len(mailoutbox) == 2
 
 

@@ -1,9 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from careers.models import Responsibility, Role, RoleRequirement
+from careers.content_pack import content_pack_load
+from careers.content_pack.report import RoleFigures, content_report
+from careers.models import ContentVersion, Responsibility, Role, RoleRequirement
+from tests.accounts.factories import UserFactory
 from tests.careers.factories import ResponsibilityFactory, RoleFactory, RoleRequirementFactory
+from tests.careers.test_content_pack import SMALL
 from tests.learning.factories import ModuleFactory
+from tests.shipped_pack import SHIPPED_PACK
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +143,79 @@ def test_role_can_be_deleted_and_learners_lose_only_their_target(admin_client, r
     assert not Role.objects.filter(pk=role.pk).exists()
     learner.refresh_from_db()
     assert learner.target_role is None
+
+
+# The editors' content report
+
+
+@pytest.fixture
+def small_pack():
+    content_pack_load(path=SMALL)
+
+
+REPORT_URL = "admin:careers_contentversion_report"
+
+
+def test_content_report_page_shows_the_figures_per_role_and_for_the_pack(admin_client, small_pack):
+    RoleRequirement.objects.filter(
+        role__slug="ai-researcher", module__slug="python-basics"
+    ).delete()
+
+    html = admin_client.get(reverse(REPORT_URL)).text
+
+    rows = content_report()
+    assert [row.role for row in rows] == ["ml-engineer", "ai-researcher"]
+    for row in rows:
+        cells = [getattr(row, name) for name in RoleFigures.COLUMNS]
+        line = f'<th scope="row">{cells[0]}</th>' + "".join(f"<td>{v}</td>" for v in cells[1:])
+        assert line in html
+    assert rows[1].leaks == 1  # the path reaches python-basics, no longer listed
+    assert '<th scope="row">Without a resource</th><td>2</td>' in html
+    assert '<th scope="row">Topics</th><td>4</td>' in html
+    assert "0 questions; 4 topics under their minimum." in html
+    assert "python-syntax (0), python-packages (0)" in html
+
+
+def test_content_version_list_links_to_the_report(admin_client, small_pack):
+    html = admin_client.get(admin_url(ContentVersion, "changelist")).text
+
+    assert f'<a href="{reverse(REPORT_URL)}">Content report</a>' in html
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner"])
+def test_content_report_sends_anyone_but_staff_to_the_admin_sign_in(client, learner, who):
+    if who == "learner":
+        client.force_login(learner)
+    url = reverse(REPORT_URL)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def test_content_report_needs_permission_to_view_content_versions(client):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(reverse(REPORT_URL)).status_code == 403
+
+
+def test_content_versions_are_read_only_in_the_admin(admin_client, small_pack):
+    version = ContentVersion.objects.get()
+
+    assert admin_client.get(admin_url(ContentVersion, "add")).status_code == 403
+    response = admin_client.post(admin_url(ContentVersion, "change", version.pk), {"number": 9})
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert version.number == 1
+
+
+@pytest.mark.parametrize("pack", [SMALL, SHIPPED_PACK], ids=["small", "shipped"])
+def test_content_report_page_query_count(admin_client, django_assert_num_queries, pack):
+    content_pack_load(path=pack)
+    admin_client.get(reverse("admin:index"))  # the session is stored
+
+    # session, user; then the report: topics, prerequisites, resources, requirements, roles;
+    # the pack's totals: topics, their resources, resource URLs; the question bank
+    with django_assert_num_queries(11):
+        assert admin_client.get(reverse(REPORT_URL)).status_code == 200
