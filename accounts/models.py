@@ -81,6 +81,12 @@ class User(AbstractUser):
         null=True, blank=True, help_text="When the next weekly email is due (opted in only)."
     )
 
+    content_version_seen = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The content version the learner's dashboard last told them about.",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from careers.catalogue import catalogue
+from careers.changes import since_last_visit
 from careers.filters import RoleFilterForm
 from careers.forms import SearchForm
 from careers.models import ContentVersion, Role
@@ -163,10 +164,11 @@ def dashboard_context(user) -> dict:
     return context
 
 
-def _dashboard_page(request, template):
+def _dashboard_page(request, template, **extra):
     """The dashboard, or its body, for the signed-in learner. It changes with their data,
-    the content and the date, which its fragment key names."""
+    the content and the date, which its fragment key names; `extra` is shown outside it."""
     context = {
+        **extra,
         "nav": "dashboard",
         "next_url": reverse("careers:dashboard"),
         "dashboard_url": reverse("careers:dashboard"),
@@ -223,7 +225,12 @@ def dashboard(request):
         if tick.changed:
             messages.success(request, tick.message, extra_tags=tick.undo_tag)
         return redirect(reverse("careers:dashboard") + f"#topic-{topic.slug}")
-    return _dashboard_page(request, "careers/dashboard.html")
+    return _dashboard_page(
+        request,
+        "careers/dashboard.html",
+        # Told once, so only a GET (never a HEAD) marks the changes as seen.
+        since_last_visit=since_last_visit(request.user) if request.method == "GET" else None,
+    )
 
 
 # Search
