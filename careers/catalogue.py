@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from careers.models import Role, RoleRequirement
-from common.cache import content_cached, content_version
+from common.cache import content_kept
 from learning.models import Module
 from learning.progress import module_totals
 
@@ -20,20 +20,9 @@ class Catalogue:
     roles: dict[int, Role]
 
 
-_catalogue_memo: dict[int, Catalogue] = {}
-
-
 def catalogue() -> Catalogue:
-    """The catalogue for the current content version. The unpickled copy is kept per
-    process too: it is read-only, and unpickling it on every request costs more than the
-    rest of a dashboard's Python."""
-    version = content_version()
-    memo = _catalogue_memo.get(version)
-    if memo is None:
-        memo = content_cached("progress-catalogue", _catalogue_build)
-        _catalogue_memo.clear()
-        _catalogue_memo[version] = memo
-    return memo
+    """The catalogue for the current content version (kept per process, read-only)."""
+    return content_kept("progress-catalogue", _catalogue_build)
 
 
 def _catalogue_build() -> Catalogue:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from careers.catalogue import catalogue
-from common.cache import content_cached, content_version
+from common.cache import content_kept
 from learning.graph import with_prerequisites
 from learning.models import Topic
 
@@ -99,18 +99,9 @@ class RolePath:
 EMPTY_PATH = RolePath(role_id=0, topics=(), prerequisites={}, needed_for={})
 
 
-_paths_memo: dict[int, dict[int, RolePath]] = {}
-
-
 def role_paths() -> dict[int, RolePath]:
     """The path of every active role, for the current content version."""
-    version = content_version()
-    paths = _paths_memo.get(version)
-    if paths is None:
-        paths = content_cached("role-paths", _role_paths_build)
-        _paths_memo.clear()
-        _paths_memo[version] = paths
-    return paths
+    return content_kept("role-paths", _role_paths_build)
 
 
 def role_path(role) -> RolePath:

@@ -21,8 +21,8 @@ from careers.readiness import (
     ready_on,
     role_progress,
 )
-from common.cache import content_cached
-from common.fragments import lazy_context
+from common.cache import content_cached, content_version, page_versions
+from common.fragments import stored_page
 from common.timezones import learner_today
 from learning.checks import reviews_due
 from learning.forms import TopicStateForm
@@ -43,9 +43,12 @@ def _with_paths(roles) -> list[Role]:
 
 @require_safe
 def home(request):
-    def page():
+    page = stored_page("home", content_version(), request.user.is_authenticated)
+    context = {"page": page}
+    if not page.stored:
         roles = content_cached("home-roles", lambda: _with_paths(Role.objects.active()))
-        stats = content_cached(
+        context["roles"] = roles
+        context["stats"] = content_cached(
             "home-stats",
             lambda: {
                 "roles": len(roles),
@@ -53,9 +56,7 @@ def home(request):
                 "topics": Topic.objects.active().count(),
             },
         )
-        return {"roles": roles, "stats": stats}
-
-    return render(request, "careers/home.html", lazy_context(page, ["roles", "stats"]))
+    return render(request, "careers/home.html", context)
 
 
 @require_safe
@@ -63,7 +64,9 @@ def role_list(request):
     filters = RoleFilterForm(request.GET or None)
     filter_key = f"{filters.cleaned_data}" if filters.is_valid() else "all"
 
-    def page():
+    page = stored_page("role-list", *page_versions(request.user), request.get_full_path())
+    context = {"page": page, "filters": filters, "nav": "roles"}
+    if not page.stored:
         roles = content_cached(
             f"role-list:{filter_key}",
             lambda: _with_paths(filters.filter(Role.objects.active())),
@@ -73,13 +76,7 @@ def role_list(request):
             readiness = {r.role.pk: r for r in readiness_by_role(request.user)}
         for role in roles:
             role.readiness = readiness.get(role.pk)
-        return {"roles": roles}
-
-    context = {
-        "filters": filters,
-        "nav": "roles",
-        **lazy_context(page, ["roles"]),
-    }
+        context["roles"] = roles
     return render(request, "careers/role_list.html", context)
 
 
@@ -105,20 +102,20 @@ def role_detail(request, slug):
         )
         return role, list(ProjectIdea.objects.active().filter(roles=role))
 
-    def page():
-        role, project_ideas = content_cached(f"role:{slug}", load_role)
-        return {
-            "role": role,
-            "project_ideas": project_ideas,
-            "progress": role_progress(request.user, role),
-        }
-
+    page = stored_page(
+        "role-page", *page_versions(request.user), head["pk"], request.get_full_path()
+    )
     context = {
+        "page": page,
         "head": head,
         "is_target": request.user.is_authenticated and request.user.target_role_id == head["pk"],
         "nav": "roles",
-        **lazy_context(page, ["role", "project_ideas", "progress"]),
     }
+    if not page.stored:
+        role, project_ideas = content_cached(f"role:{slug}", load_role)
+        context["role"] = role
+        context["project_ideas"] = project_ideas
+        context["progress"] = role_progress(request.user, role)
     return render(request, "careers/role_detail.html", context)
 
 
@@ -165,16 +162,20 @@ def dashboard_context(user) -> dict:
 
 
 def _dashboard_page(request, template, **extra):
-    """The dashboard, or its body, for the signed-in learner. It changes with their data,
-    the content and the date, which its fragment key names; `extra` is shown outside it."""
+    """The dashboard for the signed-in learner. It changes with their data, the content
+    and the date, which its stored page's key names; `extra` is shown outside it."""
+    today = learner_today(request.user)
+    page = stored_page("dashboard-page", *page_versions(request.user), today)
     context = {
         **extra,
+        "page": page,
         "nav": "dashboard",
         "next_url": reverse("careers:dashboard"),
         "dashboard_url": reverse("careers:dashboard"),
-        "today": learner_today(request.user),
-        **lazy_context(lambda: dashboard_context(request.user), DASHBOARD_VALUES),
+        "today": today,
     }
+    if not page.stored:
+        context |= dashboard_context(request.user)
     return render(request, template, context)
 
 

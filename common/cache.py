@@ -113,6 +113,23 @@ def content_cached(key: str, build):
     return value
 
 
+# Per process, the newest content version's large read-only reads, by key.
+_kept: dict[str, tuple[str, object]] = {}
+
+
+def content_kept(key: str, build):
+    """`content_cached`, and the unpickled value kept in this process until the content
+    version moves on: for large read-only reads (the catalogue, the roles' paths) that
+    every page uses, where unpickling them on each request costs more than using them.
+    One value per key, so what is kept stays bounded."""
+    version = content_version()
+    kept = _kept.get(key)
+    if kept is None or kept[0] != version:
+        kept = (version, content_cached(key, build))
+        _kept[key] = kept
+    return kept[1]
+
+
 def learner_version(user_id: int) -> str:
     return _token(LEARNER_VERSION_KEY.format(user_id), LEARNER_VERSION_TIMEOUT)
 

@@ -9,15 +9,14 @@ characters stored; the least recently used fragments go first.
 
 import datetime
 import hashlib
-import operator
 import secrets
 import threading
 from collections import OrderedDict
-from functools import partial
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Model
-from django.utils.functional import LazyObject, SimpleLazyObject, empty
+from django.utils.functional import LazyObject, empty
 from django.utils.safestring import mark_safe
 
 # Forms inside a fragment carry this instead of the CSRF token, which belongs to one
@@ -95,8 +94,25 @@ def fragment_key(name: str, inputs) -> str:
     return f"{name}:{digest.hexdigest()}"
 
 
-def lazy_context(build, names) -> dict:
-    """Context values that `build()` (returning a dict) computes, once and together,
-    only when a template first reads one of them: inside a stored fragment, never."""
-    data = SimpleLazyObject(build)
-    return {name: SimpleLazyObject(partial(operator.getitem, data, name)) for name in names}
+@dataclass(frozen=True)
+class StoredPage:
+    """A page body kept in the fragment store, looked up by the view before it reads
+    anything: when `html` is there the view skips its reads, and the template's
+    `{% cachedfragment page %}` serves it; otherwise the template renders the body from
+    what the view read, and stores it. The key is computed once, here, so the view and
+    the template cannot disagree about it, and the HTML is taken at lookup time, so an
+    eviction in between cannot leave the template without the context it needs."""
+
+    key: str
+    html: str | None
+
+    @property
+    def stored(self) -> bool:
+        return self.html is not None
+
+
+def stored_page(name: str, *inputs) -> StoredPage:
+    """The stored body `name` for these inputs (which must name everything it shows:
+    the content and learner versions and the ids and paths it renders), if stored."""
+    key = fragment_key(name, inputs)
+    return StoredPage(key, fragments.get(key))

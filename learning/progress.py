@@ -13,7 +13,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from common.cache import content_cached, content_version
+from common.cache import content_cached, content_kept
 from common.timezones import learner_zone
 from learning.models import Topic, TopicState
 from learning.querysets import COMPLETE_STATES
@@ -64,28 +64,18 @@ class TopicFacts(NamedTuple):
     hours: int
 
 
-_topic_facts_memo: dict[int, dict[int, TopicFacts]] = {}
-
-
 def topic_facts() -> dict[int, TopicFacts]:
-    """Per active topic, its module and hours; content-only, cached per content version
-    and kept per process (read-only, and unpickling it per request costs more than using
-    it). One query on a miss."""
-    version = content_version()
-    facts = _topic_facts_memo.get(version)
-    if facts is None:
-        facts = content_cached(
-            "topic-facts",
-            lambda: {
-                pk: TopicFacts(module_id, hours)
-                for pk, module_id, hours in Topic.objects.active().values_list(
-                    "pk", "module_id", "hours"
-                )
-            },
-        )
-        _topic_facts_memo.clear()
-        _topic_facts_memo[version] = facts
-    return facts
+    """Per active topic, its module and hours (content, kept per process; one query on a
+    miss)."""
+    return content_kept(
+        "topic-facts",
+        lambda: {
+            pk: TopicFacts(module_id, hours)
+            for pk, module_id, hours in Topic.objects.active().values_list(
+                "pk", "module_id", "hours"
+            )
+        },
+    )
 
 
 class LearnerDone(dict):

@@ -10,8 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from common.cache import content_cached
-from common.fragments import lazy_context
+from common.cache import content_cached, page_versions
+from common.fragments import stored_page
 from common.redirects import safe_next
 from learning.forms import PortfolioProjectForm, TopicNoteForm, TopicStateForm
 from learning.hooks import role_hooks
@@ -63,7 +63,9 @@ def summary_context(user, module, done=None):
 
 @require_safe
 def module_list(request):
-    def page():
+    page = stored_page("module-list", *page_versions(request.user))
+    context = {"page": page, "nav": "learn"}
+    if not page.stored:
         modules = content_cached(
             "module-list", lambda: list(Module.objects.active().with_topic_totals())
         )
@@ -73,13 +75,10 @@ def module_list(request):
             module.percent = percent(module.done_hours, module.total_hours)
         order = list(Module.Category.values)
         ordered = sorted(modules, key=lambda m: (order.index(m.category), m.order))
-        categories = [
+        context["categories"] = [
             (Module.Category(category).label, list(items))
             for category, items in groupby(ordered, key=lambda m: m.category)
         ]
-        return {"categories": categories}
-
-    context = {"nav": "learn", **lazy_context(page, ["categories"])}
     return render(request, "learning/module_list.html", context)
 
 
@@ -95,28 +94,26 @@ def module_detail(request, module):
             return redirect(moved, permanent=True)
         raise Http404("No such module.")
 
-    def page():
+    next_url = request.get_full_path()
+    page = stored_page("module-page", *page_versions(request.user), module.pk, next_url)
+    context = {
+        "page": page,
+        "module": module,
+        "summary_module": module,
+        "next_url": next_url,
+        "nav": "learn",
+    }
+    if not page.stored:
         topics = content_cached(
             f"module-rows:{module.pk}",
             lambda: list(Topic.objects.active().filter(module=module).for_rows()),
         )
-        learner_marks(request.user, topics)
-        return {
-            "topics": topics,
+        context |= {
+            "topics": learner_marks(request.user, topics),
             "roles": role_hooks.roles_needing_module(module),
             "total_hours": sum(t.hours for t in topics),
             **summary_context(request.user, module),
         }
-
-    context = {
-        "module": module,
-        "summary_module": module,
-        "next_url": request.get_full_path(),
-        "nav": "learn",
-        **lazy_context(
-            page, ["topics", "roles", "total_hours", "module_progress", "target_readiness"]
-        ),
-    }
     return render(request, "learning/module_detail.html", context)
 
 
@@ -138,7 +135,10 @@ def topic_detail(request, module, topic):
             return redirect(moved, permanent=True)
         raise Http404("No such topic.")
 
-    def page():
+    next_url = request.get_full_path()
+    page = stored_page("topic-page", *page_versions(request.user), head["pk"], next_url)
+    context = {"page": page, "head": head, "next_url": next_url, "nav": "learn"}
+    if not page.stored:
         topic = content_cached(
             f"topic:{head['pk']}",
             lambda: active.select_related("module").prefetch_related("resources").get(),
@@ -146,7 +146,7 @@ def topic_detail(request, module, topic):
         topic_state = None
         if request.user.is_authenticated:
             topic_state = TopicState.objects.filter(user=request.user, topic=topic).first()
-        return {
+        context |= {
             "topic": topic,
             "row": learner_marks(request.user, [topic_row(topic.slug)])[0],
             "unlocks": list(topic.unlocks.active().select_related("module")),
@@ -154,25 +154,6 @@ def topic_detail(request, module, topic):
             "note_form": TopicNoteForm(initial={"note": topic_state.note if topic_state else ""}),
             **summary_context(request.user, topic.module),
         }
-
-    context = {
-        "head": head,
-        "next_url": request.get_full_path(),
-        "nav": "learn",
-        **lazy_context(
-            page,
-            [
-                "topic",
-                "row",
-                "unlocks",
-                "topic_state",
-                "note_form",
-                "summary_module",
-                "module_progress",
-                "target_readiness",
-            ],
-        ),
-    }
     return render(request, "learning/topic_detail.html", context)
 
 
@@ -297,14 +278,15 @@ def _owned_project(request, pk):
 @login_required
 @require_safe
 def portfolio_list(request):
-    projects = (
-        PortfolioProject.objects.for_user(request.user)
-        .select_related("idea")
-        .prefetch_related("modules")
-    )
-    return render(
-        request, "learning/portfolio_list.html", {"projects": projects, "nav": "portfolio"}
-    )
+    page = stored_page("portfolio", *page_versions(request.user))
+    context = {"page": page, "nav": "portfolio"}
+    if not page.stored:
+        context["projects"] = list(
+            PortfolioProject.objects.for_user(request.user)
+            .select_related("idea")
+            .prefetch_related("modules")
+        )
+    return render(request, "learning/portfolio_list.html", context)
 
 
 @login_required

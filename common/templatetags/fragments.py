@@ -1,15 +1,16 @@
 """{% cachedfragment "name" input ... %} … {% endcachedfragment %}
+{% cachedfragment page %} … {% endcachedfragment %}
 
 Renders its body once per distinct set of inputs and serves the stored HTML after that
 (see common.fragments). Every value the body shows must be covered by an input: the
 content version for content, the learner version for anything of the learner's, and the
-ids, states and paths the body reads. Context values that are only read inside the body
-can be lazy, so a stored fragment costs neither their queries nor their rendering.
+ids, states and paths the body reads. A page's whole body takes the `StoredPage` its view
+looked up (`stored_page()`), so the view can skip its reads when the body is stored.
 """
 
 from django import template
 
-from common.fragments import CSRF_PLACEHOLDER, fragment_key, fragments
+from common.fragments import CSRF_PLACEHOLDER, StoredPage, fragment_key, fragments
 
 register = template.Library()
 
@@ -22,8 +23,14 @@ class CachedFragmentNode(template.Node):
 
     def render(self, context):
         name = self.name.resolve(context)
-        key = fragment_key(name, [value.resolve(context) for value in self.inputs])
-        html = fragments.get(key)
+        if isinstance(name, StoredPage):
+            key, html = name.key, name.html
+        elif not name:
+            # A page whose view forgot its `page`: never share one empty key between pages.
+            raise template.TemplateSyntaxError("cachedfragment needs a name or a StoredPage.")
+        else:
+            key = fragment_key(name, [value.resolve(context) for value in self.inputs])
+            html = fragments.get(key)
         if html is None:
             with context.push(csrf_token=CSRF_PLACEHOLDER):
                 html = self.nodelist.render(context)

@@ -607,3 +607,37 @@ def test_the_placeholder_is_secret_and_cannot_come_from_escaped_text():
     assert CSRF_PLACEHOLDER.startswith("<!--csrf-") and len(CSRF_PLACEHOLDER) >= 40
     assert CSRF_PLACEHOLDER != "csrf-token-placeholder-8c1f0a6e"
     assert CSRF_PLACEHOLDER not in escape(str(CSRF_PLACEHOLDER))
+
+
+def test_a_stored_page_keeps_the_html_it_found_when_the_store_evicts_it(rf):
+    """The view decides to skip its reads when the page is stored; the page must then be
+    served even if the store drops it before the template renders."""
+    from common.fragments import stored_page
+
+    fragments.set(fragment_key("some-page", ["v1", 7]), "<p>stored body</p>")
+    page = stored_page("some-page", "v1", 7)
+    fragments.clear()
+    html = (
+        engines["django"]
+        .from_string("{% cachedfragment page %}<p>{{ missing.read }}</p>{% endcachedfragment %}")
+        .render({"page": page}, rf.get("/"))
+    )
+    assert html == "<p>stored body</p>"
+
+
+def test_a_page_not_stored_is_rendered_and_stored_under_the_views_key(rf):
+    from common.fragments import stored_page
+
+    page = stored_page("another-page", "v1", 8)
+    assert not page.stored
+    template = engines["django"].from_string(
+        "{% cachedfragment page %}<p>{{ body }}</p>{% endcachedfragment %}"
+    )
+    assert template.render({"page": page, "body": "fresh"}, rf.get("/")) == "<p>fresh</p>"
+    assert stored_page("another-page", "v1", 8).html == "<p>fresh</p>"
+
+
+def test_a_fragment_without_a_name_or_page_is_refused(rf):
+    template = engines["django"].from_string("{% cachedfragment page %}x{% endcachedfragment %}")
+    with pytest.raises(Exception, match="needs a name or a StoredPage"):
+        template.render({}, rf.get("/"))
