@@ -357,3 +357,13 @@ def test_a_stored_plan_page_is_not_served_on_the_learners_next_day(
     monkeypatch.setattr(timezone, "now", lambda: NOW)
 
     assert "This week: 2 Mar – 8 Mar 2026" in shown()
+
+
+def test_a_new_question_shows_its_review_on_the_stored_plan_at_once(learner, shown, path):
+    reviewed = TopicFactory(hours=1)
+    TopicStateFactory(user=learner, topic=reviewed, state="done", review_due_on=date(2020, 1, 1))
+    assert 'data-testid="plan-reviews"' not in shown()  # no question: nothing to review
+
+    QuestionFactory(topic=reviewed)
+
+    assert "1 review due</a>" in shown()
