@@ -2,7 +2,7 @@
 
 Preparing a batch (who is due, their rows, their next due time, the task that sends them)
 takes the same five queries whatever its size; each email then reads its learner's
-progress (three queries) when it is rendered by the worker."""
+progress (four queries) when it is rendered by the worker."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,8 +17,9 @@ from django.utils import timezone
 from accounts.models import User, WeeklyEmail
 from accounts.schedule import local_week_start, weekly_email_due_after
 from careers.catalogue import catalogue
-from careers.plan import PlanWeek, plan_build
-from common.timezones import learner_zone
+from careers.plan import REVIEW_MINUTES, PlanWeek, plan_build
+from common.timezones import learner_today, learner_zone
+from learning.checks import reviews_due
 from learning.models import TopicState
 from learning.progress import activity
 
@@ -70,10 +71,15 @@ class WeeklyDigest:
     last_week_topics: list[str]
     streak_weeks: int
     this_week: PlanWeek | None
+    reviews_due: int
     role_title: str | None
     plan_url: str
     settings_url: str
     unsubscribe_url: str
+
+    @property
+    def review_minutes(self) -> int:
+        return self.reviews_due * REVIEW_MINUTES
 
 
 def unsubscribe_token(user: User) -> str:
@@ -89,7 +95,8 @@ def unsubscribe_user_id(token: str) -> int:
 
 
 def weekly_digest(user: User, week_start: date) -> WeeklyDigest:
-    """The email's figures for the week that begins on `week_start` (three queries)."""
+    """The email's figures for the week that begins on `week_start` (four queries), this
+    week's plan and the reviews due as they stand when it is written (within that week)."""
     zone = learner_zone(user)
     last_week = week_start - timedelta(weeks=1)
     done = (
@@ -104,8 +111,14 @@ def weekly_digest(user: User, week_start: date) -> WeeklyDigest:
     )
     done = list(done)
     role = catalogue().roles.get(user.target_role_id)
-    now = datetime.combine(week_start, time(12), tzinfo=zone)
-    plan = plan_build(user, role, weeks_shown=1, now=now) if role else None
+    week_began = datetime.combine(week_start, time.min, tzinfo=zone)
+    now = min(max(timezone.now(), week_began), week_began + timedelta(days=7, microseconds=-1))
+    if role is not None:
+        plan = plan_build(user, role, weeks_shown=1, now=now)
+        due = plan.weeks[0].reviews_due
+    else:
+        plan = None
+        due = reviews_due(user, learner_today(user, now)).count()
     streak = activity(user, today=week_start + timedelta(days=6)).streak_weeks
     token = unsubscribe_token(user)
     return WeeklyDigest(
@@ -115,6 +128,7 @@ def weekly_digest(user: User, week_start: date) -> WeeklyDigest:
         last_week_topics=[title for title, _ in done],
         streak_weeks=streak,
         this_week=plan.weeks[0] if plan else None,
+        reviews_due=due,
         role_title=role.title if role else None,
         plan_url=settings.SITE_URL + reverse("careers:plan"),
         settings_url=settings.SITE_URL + reverse("accounts:settings"),

@@ -46,6 +46,8 @@ class Check:
 
 
 def throughput_ratio(endpoints: dict, name: str, concurrency: int) -> float | None:
+    if name not in endpoints:  # not measured in this run (--pages)
+        return None
     runs = endpoints[name]["runs"]
     healthz = endpoints["healthz"]["runs"].get(str(concurrency))
     run = runs.get(str(concurrency))
@@ -70,7 +72,7 @@ def checks_make(results: dict) -> list[Check]:
             )
         )
     for name, target in P95_MS_TARGETS.items():
-        p95 = endpoints[name]["runs"].get(str(at), {}).get("p95_ms")
+        p95 = endpoints.get(name, {"runs": {}})["runs"].get(str(at), {}).get("p95_ms")
         checks.append(
             Check(
                 f"{name} p95 latency (c={at})",

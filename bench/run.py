@@ -78,6 +78,12 @@ def options_parse(argv: list[str]) -> argparse.Namespace:
         help="comma-separated concurrency levels (default 1,8)",
     )
     parser.add_argument(
+        "--pages",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        default=None,
+        help="only these endpoints, comma-separated (healthz is always measured)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the bench database (and pack) afterwards"
     )
     parser.add_argument(
@@ -300,6 +306,11 @@ def endpoints_drive(server: Gunicorn, targets: dict, env: dict[str, str], option
             f"{dashboard.status} ({dashboard.headers.get('Location')})."
         )
     endpoints = endpoints_make(targets, server.port, cookie, csrf_token)
+    if options.pages:
+        unknown = set(options.pages) - {e.name for e in endpoints}
+        if unknown:
+            raise BenchError(f"--pages: no such endpoint {', '.join(sorted(unknown))}.")
+        endpoints = [e for e in endpoints if e.name == "healthz" or e.name in options.pages]
     queries = queries_measure(endpoints, targets["email"], env)
     results = {
         e.name: {
@@ -350,6 +361,7 @@ def run(options: argparse.Namespace) -> dict:
             "concurrency": options.concurrency,
             "gunicorn_workers": WORKERS,
             "skip_generate": options.skip_generate,
+            "pages": options.pages,
         },
         "data": {},
         "timings": {},

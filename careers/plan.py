@@ -1,11 +1,13 @@
 """A learner's study plan: their path toward the target role laid out week by week.
 
 The path is `plan_topics()`: the role's path (core topics and the groundwork they build on,
-each after its prerequisites), then the recommended stretch. The weeks are computed afresh
-on every read from the learner's states, weekly hours and time zone, so the plan re-flows
-by itself whenever any of them changes.
-Topics done this week stay in this week (they used its hours); everything complete is
-otherwise gone, and the rest fills the weeks from now on, a long topic spanning weeks.
+each after its prerequisites), then the recommended stretch. The weeks are computed from
+the learner's states, weekly hours and time zone, so the plan re-flows by itself whenever
+any of them changes (the pages that show it store what they render under the learner's
+version and the date, never longer).
+Topics done this week stay in this week (they used its hours), and so do the reviews due
+(REVIEW_MINUTES each); everything complete is otherwise gone, and the rest fills the
+weeks from now on, a long topic spanning weeks.
 """
 
 import math
@@ -17,11 +19,14 @@ from django.utils import timezone
 from careers.models import Role, StudyPlan
 from careers.path import PathTopic, role_path
 from common.timezones import learner_zone
+from learning.checks import reviews_due
 from learning.models import TopicState
 from learning.progress import week_start
 from learning.querysets import COMPLETE_STATES
 
 WEEKS_SHOWN = 12
+# What one review (a question on a topic due again) is reckoned to take.
+REVIEW_MINUTES = 15
 
 
 # The path
@@ -47,19 +52,35 @@ class PlanItem:
     continues: bool = False  # goes on into the next week
 
 
+def review_hours(reviews: int) -> int:
+    """The whole hours that `reviews` reviews take out of a week (any part of an hour
+    counts: the plan deals in whole hours)."""
+    return math.ceil(reviews * REVIEW_MINUTES / 60)
+
+
 @dataclass
 class PlanWeek:
     start: date
     is_current: bool = False
     items: list[PlanItem] = field(default_factory=list)
+    reviews_due: int = 0  # only this week has any: the reviews due today or earlier
 
     @property
     def end(self) -> date:
         return self.start + timedelta(days=6)
 
     @property
+    def review_minutes(self) -> int:
+        return self.reviews_due * REVIEW_MINUTES
+
+    @property
+    def review_hours(self) -> int:
+        return review_hours(self.reviews_due)
+
+    @property
     def hours(self) -> int:
-        return sum(item.hours for item in self.items)
+        """The week's planned hours: its topics' and its reviews'."""
+        return sum(item.hours for item in self.items) + self.review_hours
 
     @property
     def hours_done(self) -> int:
@@ -114,8 +135,9 @@ def plan_build(
     weeks_shown: int = WEEKS_SHOWN,
     now: datetime | None = None,
 ) -> Plan:
-    """The learner's plan from this week on, the first `weeks_shown` weeks laid out (one
-    query over their complete states; the path is cached)."""
+    """The learner's plan from this week on, the first `weeks_shown` weeks laid out (two
+    queries: their complete states and a count of the reviews due; the path is cached).
+    The reviews due take their hours out of this week first."""
     zone = learner_zone(user)
     now = (now or timezone.now()).astimezone(zone)
     today = now.date()
@@ -129,7 +151,9 @@ def plan_build(
         .values_list("topic_id", "state", "completed_at")
     }
     weekly = max(user.weekly_hours, 1)
-    current = PlanWeek(start=this_week, is_current=True)
+    current = PlanWeek(
+        start=this_week, is_current=True, reviews_due=reviews_due(user, today).count()
+    )
     remaining = []
     for topic in path:
         state, completed_at = states.get(topic.pk, (None, None))

@@ -2,7 +2,7 @@
 
 Knows no app: it reads a `time_zone` attribute from whatever user it is given."""
 
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -37,5 +37,6 @@ def learner_zone(user) -> tzinfo:
     return zone(getattr(user, "time_zone", "") or "")
 
 
-def learner_today(user) -> date:
-    return timezone.localdate(timezone=learner_zone(user))
+def learner_today(user, now: datetime | None = None) -> date:
+    """The learner's date now (or at `now`)."""
+    return timezone.localdate(now, timezone=learner_zone(user))

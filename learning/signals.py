@@ -25,13 +25,23 @@ def _portfolio_modules_changed(sender, instance, **kwargs):
 
 
 def connect_signals():
-    from learning.models import Module, PortfolioProject, ProjectIdea, Resource, Topic, TopicState
+    from learning.models import (
+        Module,
+        PortfolioProject,
+        ProjectIdea,
+        Question,
+        Resource,
+        Topic,
+        TopicState,
+    )
 
     watch_content(
         Module,
         Topic,
         Resource,
         ProjectIdea,
+        # Which topics can come due for review (the dashboard, the plan) follows them.
+        Question,
         through=[Topic.prerequisites.through, ProjectIdea.modules.through],
     )
     # Topic states are only ever deleted with their learner or topic; a delete receiver

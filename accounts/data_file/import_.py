@@ -12,7 +12,7 @@ from django.utils.crypto import constant_time_compare
 from accounts.data_file.problems import names, shown, where, worded
 from accounts.data_file.schema import DataFile, verification_seal
 from accounts.models import TargetRoleChange, User
-from accounts.services import handle_problems, target_role_set
+from accounts.services import handle_problems, target_role_set, weekly_email_schedule
 from careers.models import Role
 from common.cache import learner_cache_bump
 from learning.models import (
@@ -33,6 +33,8 @@ from learning.reviews import REVIEW_INTERVALS
 # refusing early also keeps the lookups within the database's parameter limits.
 MAX_SLUGS_PER_KIND = 5_000
 PROFILE_FIELDS = ("display_name", "weekly_hours", "public_handle", "is_progress_public")
+# Taken from the file only when it has them (files from before the study plan do not).
+SCHEDULE_FIELDS = ("time_zone", "study_days", "study_time", "weekly_email", "pace_chosen")
 TOPIC_STATE_FIELDS = (
     "state",
     "note",
@@ -64,9 +66,10 @@ def user_import(*, user: User, data) -> ImportResult:
     """Apply a data file (parsed JSON) to the learner's account in one transaction.
 
     Checks the whole file first and raises ValidationError listing every problem,
-    writing nothing. Profile fields (never the email) are replaced; topic states are
-    upserted by topic with the file's dates; state changes, target-role history and
-    portfolio projects are added unless already present. Importing the same file
+    writing nothing. Profile fields (never the email) are replaced, and the plan's
+    settings the file has (an older file's missing ones stay as the account has them);
+    topic states are upserted by topic with the file's dates; state changes, target-role
+    history and portfolio projects are added unless already present. Importing the same file
     twice changes nothing the second time.
     """
     file, ids = _checked(user=user, data=data)
@@ -164,14 +167,19 @@ def _apply(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -> Imp
     result = ImportResult()
     role_ids, topic_ids = ids["role"], ids["topic"]
 
+    given = [name for name in SCHEDULE_FIELDS if name in file.profile.model_fields_set]
     changed_fields = [
-        name for name in PROFILE_FIELDS if getattr(user, name) != getattr(file.profile, name)
+        name
+        for name in (*PROFILE_FIELDS, *given)
+        if getattr(user, name) != getattr(file.profile, name)
     ]
     if changed_fields:
         for name in changed_fields:
             setattr(user, name, getattr(file.profile, name))
         user.save(update_fields=changed_fields)
         result.profile_updated = True
+        if {"time_zone", "study_days", "study_time", "weekly_email"} & set(changed_fields):
+            weekly_email_schedule(user=user)
 
     # Target role history, then the target itself.
     result.history_added = _log_extend(

@@ -23,7 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from accounts.models import TargetRoleChange, User
+from accounts.models import ALL_DAYS, WEEKDAYS, TargetRoleChange, User
+from common.timezones import time_zone_names
 from learning.models import CheckAttempt, PortfolioProject, TopicState
 from learning.querysets import COMPLETE_STATES
 from learning.validators import project_url
@@ -118,7 +119,45 @@ def _indexes(value: object) -> list[int]:
     return value
 
 
+def _time_zone(value: object) -> str:
+    if not isinstance(value, str) or value not in time_zone_names():
+        raise problem("time_zone")
+    return value
+
+
+def _study_days(value: object) -> int:
+    """Day names (as the export writes them) to the stored bit mask: bit 0 is Monday."""
+    days = [day.lower() for day in WEEKDAYS]
+    if not isinstance(value, list) or not value or not all(item in days for item in value):
+        raise problem("study_days")
+    if len(set(value)) != len(value):
+        raise problem("study_days")
+    return sum(1 << days.index(item) for item in value)
+
+
+def _day_names(mask: int) -> list[str]:
+    return [day.lower() for index, day in enumerate(WEEKDAYS) if mask & ALL_DAYS & (1 << index)]
+
+
+def _clock(value: object) -> dt.time:
+    if not isinstance(value, str):
+        raise ValueError
+    parsed = dt.time.fromisoformat(value)
+    if parsed.tzinfo is not None:
+        raise ValueError
+    return parsed
+
+
 Slug = Annotated[str, Field(min_length=1, pattern=WITHOUT_NULL)]
+TimeZone = Annotated[str, PlainValidator(_time_zone)]
+StudyDays = Annotated[
+    int, PlainValidator(_study_days), PlainSerializer(_day_names, when_used="json")
+]
+Clock = Annotated[
+    dt.time,
+    PlainValidator(_iso_reader("clock", _clock)),
+    PlainSerializer(_iso, when_used="json"),
+]
 Count = Annotated[int, PlainValidator(_count)]
 Indexes = Annotated[list[int], PlainValidator(_indexes)]
 Slugs = Annotated[list[str], PlainValidator(_slugs)]
@@ -152,6 +191,13 @@ class Profile(Record):
     is_progress_public: bool
     target_role: Slug | None
     date_joined: Moment
+    # The plan's settings (issue 17). A file written before them imports as it is: the
+    # account keeps what it has for each one the file lacks (a new account, these).
+    time_zone: TimeZone = "UTC"
+    study_days: StudyDays = User._meta.get_field("study_days").default
+    study_time: Clock = User._meta.get_field("study_time").default
+    weekly_email: bool = False
+    pace_chosen: bool = False
 
     @field_validator("is_progress_public")
     @classmethod

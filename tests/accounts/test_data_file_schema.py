@@ -14,7 +14,7 @@ from accounts.data_file import schema
 from accounts.data_file.export import user_export
 from accounts.data_file.import_ import user_import
 from accounts.data_file.problems import MESSAGES, worded
-from accounts.models import TargetRoleChange, User
+from accounts.models import WEEKDAYS, TargetRoleChange, User
 from accounts.services import RESERVED_HANDLES
 from learning.models import PortfolioProject, TopicState, TopicStateChange
 from learning.querysets import COMPLETE_STATES
@@ -108,6 +108,15 @@ def data_file(draw, user):
             "is_progress_public": handle is not None and draw(st.booleans()),
             "target_role": history[-1]["role"] if history else None,
             "date_joined": user.date_joined.isoformat(),
+            "time_zone": draw(st.sampled_from(["UTC", "Europe/Paris", "America/St_Johns"])),
+            "study_days": [
+                day.lower()
+                for day in WEEKDAYS
+                if day in draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1))
+            ],
+            "study_time": draw(st.times()).replace(microsecond=0).isoformat(),
+            "weekly_email": draw(st.booleans()),
+            "pace_chosen": draw(st.booleans()),
         },
         "target_role_history": history,
         "topic_states": [draw(topic_state(topic, user.email)) for topic in topics],

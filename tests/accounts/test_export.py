@@ -46,6 +46,11 @@ def test_export_holds_the_profile(learner_client, learner_data, learner):
         "is_progress_public": True,
         "target_role": "ada-ml-engineer",
         "date_joined": learner.date_joined.isoformat(),
+        "time_zone": "UTC",
+        "study_days": ["saturday"],
+        "study_time": "18:00:00",
+        "weekly_email": False,
+        "pace_chosen": True,  # as the factory makes learners
     }
 
 

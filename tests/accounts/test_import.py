@@ -1,7 +1,9 @@
 """Bringing an export file back: checked completely first, applied in one go, idempotent."""
 
 import copy
+import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
@@ -83,6 +85,71 @@ def test_import_round_trip_restores_everything(learner_client, learner, exported
     assert "1 check added" in message
     state = TopicState.objects.get(user=learner, topic__slug="ada-topic-0")
     assert state.verified_at is not None  # sealed by this site for this learner
+
+
+def test_the_plans_settings_come_back_from_the_data_file(learner, exported):
+    exported["profile"].update(
+        time_zone="America/Sao_Paulo",
+        study_days=["tuesday", "sunday"],
+        study_time="06:45:00",
+        weekly_email=True,
+        pace_chosen=True,
+    )
+    user_import(user=learner, data=exported)
+    learner.refresh_from_db()
+    assert (learner.time_zone, learner.study_weekdays, learner.study_time) == (
+        "America/Sao_Paulo",
+        [1, 6],
+        dt.time(6, 45),
+    )
+    assert learner.weekly_email and learner.pace_chosen
+    # Opted in: the next email is due on the first study day at the study time, there.
+    due = learner.weekly_email_due_at.astimezone(ZoneInfo("America/Sao_Paulo"))
+    assert (due.weekday(), due.time()) in {(1, dt.time(6, 45)), (6, dt.time(6, 45))}
+
+    again = user_export(user=learner)["profile"]
+    assert {key: again[key] for key in ("time_zone", "study_days", "study_time")} == {
+        "time_zone": "America/Sao_Paulo",
+        "study_days": ["tuesday", "sunday"],
+        "study_time": "06:45:00",
+    }
+    assert again["weekly_email"] is True and again["pace_chosen"] is True
+
+
+def test_a_file_from_before_the_plans_settings_still_imports(learner, exported):
+    learner.time_zone, learner.study_time, learner.weekly_email = "Asia/Tokyo", dt.time(7), True
+    learner.save()
+    for key in ("time_zone", "study_days", "study_time", "weekly_email", "pace_chosen"):
+        del exported["profile"][key]
+    exported["profile"]["weekly_hours"] = 9
+
+    user_import(user=learner, data=exported)
+
+    learner.refresh_from_db()
+    assert learner.weekly_hours == 9
+    # What the file does not say stays as the account has it.
+    assert (learner.time_zone, learner.study_time, learner.weekly_email) == (
+        "Asia/Tokyo",
+        dt.time(7),
+        True,
+    )
+
+
+def test_a_file_from_before_the_plans_settings_gives_a_new_account_the_defaults(
+    other_learner, exported
+):
+    for key in ("time_zone", "study_days", "study_time", "weekly_email", "pace_chosen"):
+        del exported["profile"][key]
+    exported["profile"]["email"] = other_learner.email
+    exported["profile"]["public_handle"] = None
+    exported["profile"]["is_progress_public"] = False
+
+    user_import(user=other_learner, data=exported)
+
+    other_learner.refresh_from_db()
+    assert (other_learner.time_zone, other_learner.study_weekdays) == ("UTC", [5])
+    assert (other_learner.study_time, other_learner.weekly_email) == (dt.time(18), False)
+    assert other_learner.weekly_email_due_at is None
 
 
 def test_an_edited_file_cannot_claim_a_verification(learner, exported):
@@ -473,6 +540,32 @@ TAMPERED = {
         "a public page needs a public_handle",
     ),
     "reserved handle": (("profile", "public_handle"), "admin", "“admin” is reserved"),
+    "unknown time zone": (
+        ("profile", "time_zone"),
+        "Mars/Olympus_Mons",
+        "profile, time_zone: must be a time zone name such as Europe/Paris",
+    ),
+    "study day not a weekday": (
+        ("profile", "study_days"),
+        ["saturday", "caturday"],
+        "profile, study_days: must be a list of different weekdays, such as",
+    ),
+    "no study day": (("profile", "study_days"), [], "profile, study_days: must be a list"),
+    "study day twice": (
+        ("profile", "study_days"),
+        ["monday", "monday"],
+        "profile, study_days: must be a list of different weekdays",
+    ),
+    "study time not a time": (
+        ("profile", "study_time"),
+        "25:00",
+        "profile, study_time: must be a time of day like 18:30",
+    ),
+    "weekly email as text": (
+        ("profile", "weekly_email"),
+        "yes",
+        "profile, weekly_email: must be true or false",
+    ),
     "extra profile field": (("profile", "is_staff"), True, "profile: unexpected is_staff"),
     "missing title": (
         ("portfolio_projects", 0, "title"),

@@ -274,3 +274,39 @@ def test_password_reset_request_succeeds_while_smtp_is_down_and_is_retried(
 
     retry = DBTaskResult.objects.filter(status="READY").get()
     assert retry.args_kwargs["args"][-1] == 2
+
+
+def test_the_weekly_email_says_how_many_reviews_are_due(subscriber):
+    from accounts.schedule import local_week_start
+    from accounts.weekly_email import weekly_digest, weekly_email_message
+    from tests.learning.factories import QuestionFactory
+
+    for title in ("Sampling", "Embeddings"):
+        topic = TopicFactory(title=title)
+        QuestionFactory(topic=topic)
+        TopicStateFactory(
+            user=subscriber,
+            topic=topic,
+            state="done",
+            review_due_on=timezone.localdate() - timedelta(days=1),
+        )
+
+    message = weekly_email_message(
+        weekly_digest(subscriber, local_week_start(subscriber, timezone.now()))
+    )
+
+    text, html = message.body, message.alternatives[0].content
+    assert "Reviews due: 2 (about 30 min, made room for in this week's plan)." in text
+    assert "- 2 reviews: 1 h" in text
+    assert "<strong>Reviews due: 2</strong>" in html
+
+
+def test_the_weekly_email_says_when_no_review_is_due(subscriber):
+    from accounts.schedule import local_week_start
+    from accounts.weekly_email import weekly_digest, weekly_email_message
+
+    message = weekly_email_message(
+        weekly_digest(subscriber, local_week_start(subscriber, timezone.now()))
+    )
+
+    assert "No reviews due." in message.body

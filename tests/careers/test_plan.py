@@ -8,9 +8,15 @@ from django.urls import reverse
 
 from careers.models import StudyPlan
 from careers.plan import plan_build, plan_topics
+from common.fragments import fragments
 from tests.careers.factories import RoleFactory, RoleRequirementFactory
 from tests.conftest import count_queries, stored_page_queries
-from tests.learning.factories import ModuleFactory, TopicFactory, TopicStateFactory
+from tests.learning.factories import (
+    ModuleFactory,
+    QuestionFactory,
+    TopicFactory,
+    TopicStateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -203,8 +209,161 @@ def test_plan_page_takes_a_fixed_number_of_queries(
 ):
     build_path(learner, modules=modules, topics_per_module=topics_per_module, states=states)
     count_queries(learner_client, reverse("careers:plan"))  # fills the content cache
+    fragments.clear()
 
-    # The session (unless read from the cache), the user, their plan row and their
-    # complete states.
+    # Rendered: the session (unless read from the cache), the user, their plan row, their
+    # complete states and their reviews due. Stored: the session and the user.
     session = stored_page_queries() - 1  # 1 with sessions in the database, else 0
-    assert count_queries(learner_client, reverse("careers:plan")) == 3 + session
+    assert count_queries(learner_client, reverse("careers:plan")) == 4 + session
+    assert count_queries(learner_client, reverse("careers:plan")) == 1 + session
+
+
+# Reviews due take their share of this week
+
+
+def due_reviews(learner, topics, *, due_on):
+    """Each topic done long ago, with a question, and due for review on `due_on`."""
+    for topic in topics:
+        QuestionFactory(topic=topic)
+        TopicStateFactory(
+            user=learner,
+            topic=topic,
+            state="done",
+            state_changed_at=datetime(2025, 1, 6, tzinfo=UTC),
+            review_due_on=due_on,
+        )
+
+
+def test_reviews_due_take_their_minutes_out_of_this_week(learner, path):
+    # Five reviews of 15 minutes: an hour and a quarter, so two of this week's five hours.
+    done_before = [TopicFactory(hours=1) for _ in range(5)]
+    due_reviews(learner, done_before, due_on=date(2026, 3, 3))
+
+    plan = plan_build(learner, path["role"], now=NOW)
+
+    this_week = plan.weeks[0]
+    assert (this_week.reviews_due, this_week.review_minutes, this_week.review_hours) == (5, 75, 2)
+    assert layout(plan)[0] == [("Tokens", 3, False)]
+    assert this_week.hours == 5
+    # Only this week holds reviews; the path moves on by the hours they took.
+    assert [week.reviews_due for week in plan.weeks[1:]] == [0] * (len(plan.weeks) - 1)
+    assert plan.ready_on > plan_build_without_reviews(learner, path).ready_on
+
+
+def plan_build_without_reviews(learner, path):
+    from learning.models import TopicState
+
+    TopicState.objects.filter(user=learner, review_due_on__isnull=False).update(
+        review_due_on=date(2027, 1, 1)
+    )
+    return plan_build(learner, path["role"], now=NOW)
+
+
+def test_reviews_not_yet_due_leave_the_week_alone(learner, path):
+    due_reviews(learner, [TopicFactory(hours=1)], due_on=date(2026, 3, 5))  # tomorrow
+
+    plan = plan_build(learner, path["role"], now=NOW)
+
+    assert plan.weeks[0].reviews_due == 0
+    assert layout(plan)[0] == [("Tokens", 5, False)]
+
+
+def test_plan_page_shows_the_reviews_due_this_week(learner_client, learner, path):
+    due_reviews(learner, [TopicFactory(hours=1), TopicFactory(hours=1)], due_on=date(2020, 1, 1))
+
+    html = learner_client.get(reverse("careers:plan")).content.decode()
+
+    assert '<a href="/review/">2 reviews due</a>' in html
+    assert "about 30 min, 1 h of the week" in html
+
+
+# A stored plan page never outlives what it shows
+
+
+@pytest.fixture
+def shown(learner_client):
+    """The plan page's HTML, viewed twice so that the second view is the stored page."""
+
+    def show():
+        learner_client.get(reverse("careers:plan"))
+        return learner_client.get(reverse("careers:plan")).content.decode()
+
+    return show
+
+
+def weeks_html(html):
+    return html.split('data-testid="plan-weeks"')[1].split("</ol>")[0]
+
+
+def test_a_tick_shows_on_the_stored_plan_at_once(learner_client, shown, path):
+    assert "Mark “Tokens” done" in shown()
+
+    learner_client.post(reverse("learning:topic-state", args=[path["c2"].slug]), {"state": "done"})
+
+    html = shown()
+    assert "Mark “Tokens” done" not in html
+    assert '<li class="plan-item plan-item-done" data-topic="' + path["c2"].slug in html
+
+
+def test_a_settings_change_shows_on_the_stored_plan_at_once(learner_client, learner, shown, path):
+    assert "at 5 h a week" in shown()
+
+    learner_client.post(
+        reverse("accounts:settings"),
+        {
+            "display_name": "Ada",
+            "target_role": str(path["role"].pk),
+            "weekly_hours": "20",
+            "time_zone": "Pacific/Kiritimati",
+            "study_days": ["0"],
+            "study_time": "08:00",
+            "public_handle": "",
+        },
+    )
+
+    html = shown()
+    assert "at 20 h a week, weeks in Pacific/Kiritimati" in html
+    assert weeks_html(html).count("<h3") == 1  # 15 hours: all in this week
+
+
+def test_a_target_change_shows_on_the_stored_plan_at_once(learner, shown, path):
+    from accounts.services import target_role_set
+
+    assert "Prompt Engineer" in shown()
+    other = RoleFactory(title="Data Scientist")
+
+    target_role_set(user=learner, role=other)
+
+    html = shown()
+    assert "Toward <a" in html and "Data Scientist" in html and "Prompt Engineer" not in html
+
+
+def test_a_commitment_shows_on_the_stored_plan_at_once(learner_client, shown, path):
+    assert 'data-testid="commitment"' not in shown()
+
+    learner_client.post(reverse("careers:plan-commit"))
+
+    html = shown()
+    assert 'data-testid="commitment"' in html and "on track" in html
+
+
+def test_a_stored_plan_page_is_not_served_on_the_learners_next_day(
+    learner_client, shown, path, monkeypatch
+):
+    from django.utils import timezone
+
+    html = shown()
+    assert "This week: 2 Mar" not in html  # today, not the test's March
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+    assert "This week: 2 Mar – 8 Mar 2026" in shown()
+
+
+def test_a_new_question_shows_its_review_on_the_stored_plan_at_once(learner, shown, path):
+    reviewed = TopicFactory(hours=1)
+    TopicStateFactory(user=learner, topic=reviewed, state="done", review_due_on=date(2020, 1, 1))
+    assert 'data-testid="plan-reviews"' not in shown()  # no question: nothing to review
+
+    QuestionFactory(topic=reviewed)
+
+    assert "1 review due</a>" in shown()

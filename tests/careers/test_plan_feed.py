@@ -2,7 +2,7 @@
 learner's time zone, keep their UIDs and raise SEQUENCE when they change; its token is
 shown once, replaceable and revocable, and any wrong token answers 404 the same way."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from careers.models import StudyPlan
 from careers.services import feed_token_create, feed_token_revoke
+from common.fragments import fragments
 from tests.careers.factories import RoleFactory, RoleRequirementFactory
 from tests.learning.factories import ModuleFactory, TopicFactory, TopicStateFactory
 
@@ -100,15 +101,20 @@ def test_unknown_and_malformed_tokens_answer_404(client, learner, planned, token
 def test_a_wrong_token_costs_the_same_lookup_as_a_right_one(client, learner, planned):
     token = feed_token_create(user=learner)
     feed(client, token)  # settles the sequence
+    fragments.clear()
     with CaptureQueriesContext(connection) as wrong:
         client.get(reverse("careers:plan-feed", args=["w" * len(token)]))
     with CaptureQueriesContext(connection) as right:
         client.get(reverse("careers:plan-feed", args=[token]))
+    with CaptureQueriesContext(connection) as stored:
+        client.get(reverse("careers:plan-feed", args=[token]))
     assert len(wrong) == 1
     # The same indexed lookup by hash, whatever the token.
     assert wrong[0]["sql"].split("WHERE")[0] == right[0]["sql"].split("WHERE")[0]
-    # The found learner's plan then costs one query for their states: nothing per topic.
-    assert len(right) == 2
+    # Built, the learner's plan then costs their states and their reviews due: nothing
+    # per topic. Stored, the feed costs the lookup only.
+    assert len(right) == 3
+    assert len(stored) == 1
 
 
 def test_a_replaced_or_revoked_token_answers_404(client, learner, planned):
@@ -151,3 +157,51 @@ def test_settings_show_a_new_address_once_and_can_replace_and_revoke_it(
         "Make a calendar address"
         in learner_client.get(reverse("accounts:settings")).content.decode()
     )
+
+
+def test_a_stored_feed_follows_a_settings_change_at_once(client, learner, planned):
+    token = feed_token_create(user=learner)
+    feed(client, token)
+    _, before = feed(client, token)  # the stored feed
+
+    learner.study_time = time(7, 0)
+    learner.time_zone = "Asia/Tokyo"
+    learner.save()
+    body, after = feed(client, token)
+
+    assert before.events[0].DTSTART.time() == time(19, 30)
+    assert after.events[0].DTSTART.time() == time(7, 0)
+    assert after.events[0].DTSTART.tzinfo == ZoneInfo("Asia/Tokyo")
+    assert b"TZID:Asia/Tokyo" in body and b"TZID:Europe/Paris" not in body
+    assert int(after.events[0]["SEQUENCE"]) == int(before.events[0]["SEQUENCE"]) + 1
+
+
+def test_the_feeds_time_zone_is_built_once_per_process(client, learner, planned, other_learner):
+    from careers.calendar import vtimezone
+
+    feed(client, feed_token_create(user=learner))
+    built = vtimezone.cache_info().misses
+    other_learner.time_zone = "Europe/Paris"
+    other_learner.target_role = learner.target_role
+    other_learner.save()
+
+    body, _ = feed(client, feed_token_create(user=other_learner))
+
+    assert vtimezone.cache_info().misses == built
+    assert body.count(b"BEGIN:VTIMEZONE") == 1
+
+
+def test_reviews_due_show_in_this_weeks_event(client, learner, planned):
+    from tests.learning.factories import QuestionFactory
+
+    reviewed = TopicFactory(hours=1)
+    QuestionFactory(topic=reviewed)
+    TopicStateFactory(user=learner, topic=reviewed, state="done", review_due_on=date(2020, 1, 1))
+
+    _, calendar = feed(client, feed_token_create(user=learner))
+
+    first = calendar.events[0]
+    assert "• 1 review due (about 15 min)" in str(first["DESCRIPTION"])
+    # An hour of the six goes to the review: Tokens and one hour of Attention.
+    assert str(first["SUMMARY"]) == "Study: Tokens and 1 more (6 h this week)"
+    assert "• Attention (1 h)" in str(first["DESCRIPTION"])
