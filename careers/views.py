@@ -200,7 +200,7 @@ def _dashboard_tick(request, topic, tick, done):
         "dashboard_url": reverse("careers:dashboard"),
         "next_url": reverse("careers:dashboard"),
     }
-    return render(request, "careers/_dashboard_tick.html", context)
+    return render(request, "careers/dashboard.html#tick-response", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from common.cache import content_cached, page_versions
 from common.fragments import stored_page
@@ -205,9 +206,7 @@ def _anonymous_to_login(request, fallback, intent=""):
         query = urlencode({"intent": intent, "next": next_url})
         login_url = f"{resolve_url(settings.SIGNUP_URL)}?{query}"
     if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = login_url
-        return response
+        return HttpResponseClientRedirect(login_url)
     return redirect(login_url)
 
 
@@ -233,7 +232,7 @@ def topic_state_update(request, topic):
             "next_url": safe_next(request, topic.module.get_absolute_url()),
             **summary_context(request.user, topic.module, done),
         }
-        return render(request, "learning/_topic_state_response.html", context)
+        return render(request, "learning/module_detail.html#tick-response", context)
     if tick.changed:
         messages.success(request, tick.message, extra_tags=tick.undo_tag)
     return redirect(safe_next(request, topic.module.get_absolute_url()) + f"#topic-{topic.slug}")
