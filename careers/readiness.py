@@ -18,7 +18,7 @@ from careers.catalogue import catalogue
 from careers.models import Role, RoleRequirement
 from careers.path import GROUNDWORK, RolePath, role_path, role_paths
 from learning.models import Module, PortfolioProject, Topic
-from learning.progress import NOTHING_DONE, LearnerDone, done_by_module, percent
+from learning.progress import NOTHING_DONE, LearnerDone, done_by_module, learner_marks, percent
 
 
 @dataclass
@@ -240,8 +240,9 @@ def evidence(user, progress: RoleProgress) -> list[Evidence]:
 def next_up(user, role: Role, done: LearnerDone | None = None, limit: int = 5) -> list[Topic]:
     """The next topics to learn for a role, in path order: not complete, every
     prerequisite complete; core path (with its groundwork) first, then the recommended
-    stretch. Each has `needed_for`: for groundwork, the core topic that needs it (one
-    query, two without `done`)."""
+    stretch. As topic rows show them (`for_rows()`, `learner_marks()`), each with
+    `needed_for`: for groundwork, the core topic that needs it (three queries, four
+    without `done`)."""
     path = role_path(role)
     done = done_by_module(user) if done is None else done
     complete = done.topics
@@ -251,17 +252,9 @@ def next_up(user, role: Role, done: LearnerDone | None = None, limit: int = 5) -
             chosen.append(topic.pk)
             if len(chosen) == limit:
                 break
-    rows = {
-        topic.pk: topic
-        for topic in Topic.objects.filter(pk__in=chosen)
-        .select_related("module")
-        .defer("description", "module__summary")
-        .with_user_state(user)
-    }
-    topics = [rows[pk] for pk in chosen if pk in rows]
+    rows = {topic.pk: topic for topic in Topic.objects.filter(pk__in=chosen).for_rows()}
+    topics = learner_marks(user, [rows[pk] for pk in chosen if pk in rows])
     for topic in topics:
-        topic.open_prerequisites = []
         needed_for = path.needed_for.get(topic.pk)
         topic.needed_for = path.by_pk[needed_for] if needed_for else None
-        topic.verified_on, topic.needs_review = None, False
     return topics

@@ -35,9 +35,10 @@ SIGNED_IN_QUERIES = {
     "topic-detail": (11, 2),
     "project-list": (5, 5),
     "search": (6, 2),
-    # Readiness states and reviews due; on a first visit also the newest content version
+    # Readiness states, next-up rows (2) and their marks, reviews due; on a first visit
+    # also the newest content version
     # (cached after) and the learner's "seen" mark (written once; since_last_visit).
-    "dashboard": (9, 2),
+    "dashboard": (11, 2),
     "portfolio-list": (4, 2),
     "portfolio-create": (3, 3),
     "public-progress": (7, 7),  # the seventh: verified topics with their dates
