@@ -36,8 +36,8 @@ SIGNED_IN_QUERIES = {
     "project-list": (5, 5),
     "search": (6, 2),
     # Readiness states, next-up rows (2) and their marks, reviews due; on a first visit
-    # also the newest content version
-    # (cached after) and the learner's "seen" mark (written once; since_last_visit).
+    # also the newest content version (cached after) and the learner's "seen" mark
+    # (written once; since_last_visit).
     "dashboard": (11, 2),
     "portfolio-list": (4, 2),
     "portfolio-create": (3, 3),

@@ -1,33 +1,13 @@
 """Who may reach which accounts page, and with which method."""
 
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_REQUIRED = [
-    "accounts:settings",
-    "accounts:export",
-    "accounts:import",
-    "accounts:delete",
-    "accounts:password-change",
-    "accounts:password-change-done",
-]
-
-
-@pytest.mark.parametrize("name", LOGIN_REQUIRED)
-def test_anonymous_visitor_is_sent_to_sign_in_and_back(client, name):
-    url = reverse(name)
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    location = urlsplit(response.url)
-    assert location.path == reverse("accounts:login")
-    assert parse_qs(location.query)["next"] == [url]
+# Sign-in for every signed-in page, CSRF on every post and OPTIONS are walked for every URL
+# in tests/test_access_control.py; these are what the walk does not cover.
 
 
 @pytest.mark.parametrize("name", ["accounts:settings", "accounts:import", "accounts:delete"])
@@ -84,27 +64,6 @@ def test_form_errors_are_tied_to_their_fields(learner_client):
     assert 'aria-describedby="id_weekly_hours_helptext id_weekly_hours_error"' in html
     assert 'id="id_weekly_hours_error"' in html
     assert 'role="alert"' in html
-
-
-@pytest.mark.parametrize(
-    ("name", "data"),
-    [
-        ("accounts:signup", {"email": "new@example.com"}),
-        ("accounts:logout", {}),
-        ("accounts:target-role", {"role": ""}),
-        ("accounts:settings", {"weekly_hours": "9"}),
-        ("accounts:delete", {"password": "x"}),
-    ],
-)
-def test_every_post_needs_a_csrf_token(learner, password, name, data):
-    csrf_client = Client(enforce_csrf_checks=True)
-    csrf_client.force_login(learner)
-
-    response = csrf_client.post(reverse(name), data)
-
-    assert response.status_code == 403
-    learner.refresh_from_db()
-    assert learner.weekly_hours == 5
 
 
 @pytest.mark.parametrize(
