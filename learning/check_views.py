@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from common.timezones import learner_today
 from learning.checks import (
     ATTEMPT_LIFETIME,
     CHECK_QUESTIONS,
@@ -26,7 +27,6 @@ from learning.checks import (
     topic_check_start,
 )
 from learning.models import CheckAttempt, Module, Question, Resource, Topic, TopicState
-from learning.reviews import learner_today
 
 
 def _refused(request, refusal: CheckRefused, context: dict):

@@ -20,9 +20,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from common.cache import learner_cache_bump
+from common.timezones import learner_today
 from learning.models import CheckAnswer, CheckAttempt, Module, Question, Topic, TopicState
 from learning.querysets import COMPLETE_STATES
-from learning.reviews import learner_today, missed_review_on, next_review_on
+from learning.reviews import missed_review_on, next_review_on
 from learning.services import topic_state_set
 
 CHECK_QUESTIONS = 3

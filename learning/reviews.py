@@ -7,28 +7,12 @@ it is answered correctly again or its check is passed.
 """
 
 import datetime as dt
-import zoneinfo
 
-from django.conf import settings
-from django.utils import timezone
+from common.timezones import learner_today
 
 # Days until the next review after 0, 1, 2, ... correct reviews in a row (then 180 again).
 REVIEW_INTERVALS = (3, 7, 21, 60, 180)
 MISSED_REVIEW_DAYS = 1
-
-
-def learner_zone(user) -> dt.tzinfo:
-    """The learner's time zone when their account has one, else the site's."""
-    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def learner_today(user, now: dt.datetime | None = None) -> dt.date:
-    """Today's date where the learner is."""
-    return timezone.localtime(now or timezone.now(), learner_zone(user)).date()
 
 
 def review_interval(step: int) -> int:

@@ -1,6 +1,5 @@
 """Who may reach which accounts page, and with which method."""
 
-
 import pytest
 from django.urls import reverse
 

@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.timezones import learner_today
 from learning.checks import REVIEW_TOPICS_MAX, reviews_due
 from learning.models import CheckAttempt, TopicState
 from learning.progress import done_by_module
-from learning.reviews import learner_today, next_review_on
+from learning.reviews import next_review_on
 from learning.services import topic_note_set, topic_state_set
 from tests.learning.factories import ModuleFactory, QuestionFactory, TopicFactory
 from tests.learning.test_checks import answers_for, attempt_url
