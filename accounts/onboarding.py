@@ -160,10 +160,19 @@ def onboarding_role(request):
         target_role_set(user=request.user, role=form.cleaned_data["role"])
         return redirect(_step_url(request, "accounts:onboarding-pace"))
     context = _context(
-        request, 1, form=form, skip_url=_step_url(request, "accounts:onboarding-pace")
+        request,
+        1,
+        form=form,
+        field=form["role"],
+        title="Your target role",
+        heading="Which role are you aiming for?",
+        lead="Your dashboard measures how far you are from this role. You can change it at "
+        "any time without losing progress.",
+        action=reverse("accounts:onboarding-role"),
+        skip_url=_step_url(request, "accounts:onboarding-pace"),
     )
     return render(
-        request, "accounts/onboarding_role.html", context, status=400 if form.errors else 200
+        request, "accounts/onboarding_choice.html", context, status=400 if form.errors else 200
     )
 
 
@@ -180,10 +189,19 @@ def onboarding_pace(request):
         user.save(update_fields=["weekly_hours", "pace_chosen"])
         return redirect(_step_url(request, "accounts:onboarding-known", index=1))
     context = _context(
-        request, 2, form=form, skip_url=_step_url(request, "accounts:onboarding-known", index=1)
+        request,
+        2,
+        form=form,
+        field=form["weekly_hours"],
+        title="Your weekly hours",
+        heading="How much time can you give each week?",
+        lead="With this your dashboard can say when you could be ready. An honest guess is "
+        "enough; you can change it in Settings.",
+        action=reverse("accounts:onboarding-pace"),
+        skip_url=_step_url(request, "accounts:onboarding-known", index=1),
     )
     return render(
-        request, "accounts/onboarding_pace.html", context, status=400 if form.errors else 200
+        request, "accounts/onboarding_choice.html", context, status=400 if form.errors else 200
     )
 
 
