@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from careers.models import Role, RoleRequirement
+from careers.path import EMPTY_PATH, role_paths
 from learning import graph
 from learning.models import Level, Module, Resource, Topic
 
@@ -38,8 +39,9 @@ class RoleFigures:
 
 
 def content_report() -> list[RoleFigures]:
-    """One row per active role. The path is the core modules' topics and everything they
-    need first; the per-topic counts are over that path."""
+    """One row per active role, its hours from its path (careers/path.py: the core modules'
+    topics and everything they need first; recommended hours are the optional stretch
+    beyond it); the per-topic counts are over the path."""
     topics = {
         pk: (module_id, hours, level, len(description.split()))
         for pk, module_id, hours, level, description in Topic.objects.active().values_list(
@@ -51,6 +53,7 @@ def content_report() -> list[RoleFigures]:
     for from_id, to_id in through:
         if from_id in topics and to_id in topics:
             prerequisites[from_id].append(to_id)
+    paths = role_paths()
     kinds, urls = defaultdict(set), defaultdict(set)
     for topic_id, kind, url in Resource.objects.values_list("topic_id", "kind", "url"):
         if topic_id in topics:
@@ -64,22 +67,19 @@ def content_report() -> list[RoleFigures]:
         modules[role_id][module_id] = importance
     module_of = {pk: topic[0] for pk, topic in topics.items()}
 
-    def hours(ids):
-        return sum(topics[pk][1] for pk in ids)
-
     rows = []
     for role in Role.objects.active().order_by("order", "title"):
         listed = modules[role.pk]
+        role_path = paths.get(role.pk, EMPTY_PATH)
+        path = set(role_path.core_ids)
         core = [pk for pk, module in module_of.items() if listed.get(module) == "core"]
-        recommended = [pk for pk, m in module_of.items() if listed.get(m) == "recommended"]
-        path = graph.with_prerequisites(prerequisites, core)
         leaks = graph.leaks(prerequisites, module_of, start=core, listed=set(listed))
         rows.append(
             RoleFigures(
                 role=role.slug,
-                core_hours=hours(core),
-                path_hours=hours(path),
-                recommended_hours=hours(recommended),
+                core_hours=role_path.core_module_hours,
+                path_hours=role_path.total_hours,
+                recommended_hours=role_path.recommended_hours,
                 without_resource=sum(1 for pk in path if not kinds[pk]),
                 paper_only_beginner=sum(
                     1

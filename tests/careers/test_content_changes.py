@@ -266,11 +266,12 @@ def test_content_report_figures_per_role(loaded):
 
     engineer, researcher = rows["ml-engineer"], rows["ai-researcher"]
     assert (engineer.core_hours, engineer.path_hours, engineer.recommended_hours) == (27, 27, 0)
-    # ai-researcher's core is deep learning (18 h); its path adds both Python topics (9 h).
+    # ai-researcher's core is deep learning (18 h); its path adds both Python topics (9 h),
+    # which leaves nothing of its recommended Python module for the optional stretch.
     assert (researcher.core_hours, researcher.path_hours, researcher.recommended_hours) == (
         18,
         27,
-        9,
+        0,
     )
     assert researcher.without_resource == 2  # python-packages, attention-mechanism
     assert researcher.short_descriptions == 4
