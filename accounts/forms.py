@@ -18,6 +18,11 @@ from common.timezones import time_zone_names
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
+def posted(request):
+    """Form data when the request is a POST (even an empty one), else None: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
 def email_normalize(email: str) -> str:
     """The one spelling we store: trimmed and lowercased."""
     return User.objects.normalize_email(email.strip()).lower()

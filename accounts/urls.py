@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import onboarding, views
+from accounts import data_views, onboarding, views
 
 app_name = "accounts"
 
@@ -37,9 +37,9 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("calendar-feed/", views.feed_create, name="feed-create"),
     path("calendar-feed/revoke/", views.feed_revoke, name="feed-revoke"),
-    path("export/", views.export, name="export"),
-    path("import/", views.import_, name="import"),
-    path("delete/", views.delete, name="delete"),
+    path("export/", data_views.export, name="export"),
+    path("import/", data_views.import_, name="import"),
+    path("delete/", data_views.delete, name="delete"),
     path("welcome/", onboarding.onboarding_role, name="onboarding-role"),
     path("welcome/pace/", onboarding.onboarding_pace, name="onboarding-pace"),
     path("welcome/known/<int:index>/", onboarding.onboarding_known, name="onboarding-known"),

@@ -1,40 +1,31 @@
-import json
 import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.data_file.export import user_export
-from accounts.data_file.import_ import user_import
 from accounts.forms import (
-    AccountDeleteForm,
-    ImportForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
     SettingsForm,
     SignupForm,
+    posted,
 )
 from accounts.models import User
 from accounts.onboarding import intent_apply, intent_from, onboarding_start_url, signup_url
-from accounts.services import target_role_set, user_delete, user_settings_save
+from accounts.services import target_role_set, user_settings_save
 from accounts.signup import email_confirm as email_confirm_mark
 from accounts.signup import email_confirm_send, email_confirm_user, user_signup
 from accounts.throttling import (
@@ -45,22 +36,14 @@ from accounts.throttling import (
 )
 from accounts.weekly_email import unsubscribe_user_id
 from careers.models import Role, StudyPlan
-from careers.readiness import role_progress
 from careers.services import feed_token_create, feed_token_revoke
 from common import ratelimit
 from common.redirects import safe_next
-from learning.models import Module, PortfolioProject, TopicState
-from learning.progress import FRESHLY_VERIFIED
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 # The address just signed up with, for the sign-in form that follows.
 SIGNUP_EMAIL_KEY = "signup_email"
-
-
-def _posted(request):
-    """Form data when the request is a POST (even an empty one), else None: an unbound form."""
-    return request.POST if request.method == "POST" else None
 
 
 # Sign-up, sign-in, sign-out
@@ -82,7 +65,7 @@ def signup(request):
         request, "signup", settings.SIGNUP_RATE_LIMIT
     ):
         return too_many_attempts(request, "sign-up")
-    form = SignupForm(_posted(request))
+    form = SignupForm(posted(request))
     intent = intent_from(request)
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -228,7 +211,7 @@ def email_confirm_resend(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_update(request):
-    form = SettingsForm(_posted(request), instance=request.user)
+    form = SettingsForm(posted(request), instance=request.user)
     if form.is_valid():
         try:
             user_settings_save(form=form)
@@ -327,116 +310,3 @@ def unsubscribe(request, token):
         User.objects.filter(pk=user_id).update(weekly_email=False, weekly_email_due_at=None)
         return render(request, "accounts/unsubscribe.html", {"done": True})
     return render(request, "accounts/unsubscribe.html", {"token": token})
-
-
-# Your data: export, import, deletion
-
-
-@never_cache
-@login_required
-@require_safe
-def export(request):
-    data = user_export(user=request.user)
-    filename = f"genai-pathways-export-{timezone.localdate():%Y-%m-%d}.json"
-    return HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def import_(request):
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    if form.is_valid():
-        try:
-            result = user_import(user=request.user, data=form.cleaned_data["data"])
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _import_message(result))
-            return redirect("accounts:settings")
-    # A refused file answers 400 so scripts and tests can tell it from the blank form.
-    return render(
-        request,
-        "accounts/import_form.html",
-        {"form": form, "nav": "settings"},
-        status=400 if form.errors else 200,
-    )
-
-
-def _import_message(result) -> str:
-    if not result.changed_anything:
-        return "That file matches what we already hold; nothing needed changing."
-    saved, changes = result.topic_states_saved, result.state_changes_added
-    projects, choices = result.projects_added, result.history_added
-    return (
-        f"Imported your data: {saved} topic state{pluralize(saved)} saved; "
-        f"{changes} progress change{pluralize(changes)}, "
-        f"{projects} portfolio project{pluralize(projects)} and "
-        f"{choices} target-role choice{pluralize(choices)} added"
-        f"{'; profile updated' if result.profile_updated else ''}"
-        f"{_checks_added(result.checks_added)}."
-    )
-
-
-def _checks_added(count: int) -> str:
-    return f"; {count} check{pluralize(count)} added" if count else ""
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def delete(request):
-    if request.method == "POST" and not password_checks_allowed(request):
-        return locked_out(request)
-    form = AccountDeleteForm(request.user, _posted(request), request=request)
-    if form.is_valid():
-        user = request.user
-        user_delete(user=user)
-        logout(request)
-        messages.success(request, "Your account and everything in it have been deleted.")
-        return redirect("home")
-    return render(request, "accounts/account_delete.html", {"form": form, "nav": "settings"})
-
-
-# Public progress page
-
-
-@require_safe
-def public_progress(request, handle):
-    owner = (
-        User.objects.filter(public_handle__iexact=handle, is_progress_public=True, is_active=True)
-        .select_related("target_role")
-        .first()
-    )
-    if owner is None:
-        raise Http404("No public progress page here.")
-    role = owner.target_role if owner.target_role and not owner.target_role.is_archived else None
-    progress = role_progress(owner, role) if role else None
-    projects = (
-        PortfolioProject.objects.for_user(owner)
-        .filter(status=PortfolioProject.Status.DONE)
-        .prefetch_related(Prefetch("modules", queryset=Module.objects.active()))
-    )
-    # Evidence an employer can tell from a claim: what a check proved, and when.
-    verified_topics = (
-        TopicState.objects.for_user(owner)
-        .complete()
-        .filter(FRESHLY_VERIFIED, topic__is_archived=False, topic__module__is_archived=False)
-        .order_by("-verified_at", "topic__title")
-        .values("topic__title", "topic__module__title", "verified_at")
-    )
-    return render(
-        request,
-        "accounts/public_progress.html",
-        {
-            "owner": owner,
-            "role": role,
-            "progress": progress,
-            "projects": projects,
-            "verified_topics": verified_topics,
-        },
-    )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as accounts_views
+from accounts import data_views
 from careers import views as careers_views
 from common import views
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("careers.urls")),
     path("", include("learning.urls")),
     path("search/", careers_views.search, name="search"),
-    path("u/<slug:handle>/", accounts_views.public_progress, name="public-progress"),
+    path("u/<slug:handle>/", data_views.public_progress, name="public-progress"),
     path("accounts/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

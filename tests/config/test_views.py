@@ -164,7 +164,7 @@ def test_a_body_larger_than_the_cap_is_refused_before_it_is_read(rf):
 def test_a_ten_megabyte_import_gets_a_clear_413(learner_client, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    monkeypatch.setattr("accounts.views.user_import", lambda **kwargs: pytest.fail("imported"))
+    monkeypatch.setattr("accounts.data_views.user_import", lambda **kwargs: pytest.fail("imported"))
     upload = SimpleUploadedFile("big.json", b" " * (10 * 1024 * 1024), "application/json")
     response = learner_client.post(reverse("accounts:import"), {"file": upload})
     assert response.status_code == 413
