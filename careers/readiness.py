@@ -238,20 +238,22 @@ def evidence(user, progress: RoleProgress) -> list[Evidence]:
 
 
 def next_up(user, role: Role, done: LearnerDone | None = None, limit: int = 5) -> list[Topic]:
-    """The next topics to learn for a role, in path order: not complete, every
-    prerequisite complete; core path (with its groundwork) first, then the recommended
-    stretch. As topic rows show them (`for_rows()`, `learner_marks()`), each with
+    """The next topics to learn for a role: not complete, every prerequisite complete;
+    the core path (core modules and their groundwork) before the recommended stretch;
+    within each, topics that open the way to others before those nothing on the path
+    needs (foundations before leaves such as a second programming language), then in
+    path order. As topic rows show them (`for_rows()`, `learner_marks()`), each with
     `needed_for`: for groundwork, the core topic that needs it (three queries, four
     without `done`)."""
     path = role_path(role)
     done = done_by_module(user) if done is None else done
     complete = done.topics
-    chosen = []
-    for topic in path.topics:
-        if topic.pk not in complete and all(p in complete for p in path.prerequisites[topic.pk]):
-            chosen.append(topic.pk)
-            if len(chosen) == limit:
-                break
+    ready = [
+        (0 if topic.is_core else 1, 0 if topic.pk in path.unlocking_ids else 1, index, topic.pk)
+        for index, topic in enumerate(path.topics)
+        if topic.pk not in complete and all(p in complete for p in path.prerequisites[topic.pk])
+    ]
+    chosen = [pk for *_, pk in sorted(ready)[:limit]]
     rows = {topic.pk: topic for topic in Topic.objects.filter(pk__in=chosen).for_rows()}
     topics = learner_marks(user, [rows[pk] for pk in chosen if pk in rows])
     for topic in topics:

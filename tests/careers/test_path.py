@@ -212,3 +212,18 @@ def test_a_content_change_shows_the_new_path_at_once(path_content):
     assert role_path(role).total_hours == 32
     TopicFactory(module=path_content["modules"]["core"], hours=9, order=9)
     assert role_path(role).total_hours == 41
+
+
+def test_next_up_offers_foundations_before_leaves_nothing_needs(learner, path_content):
+    """A second programming language that nothing builds on waits behind the topics that
+    open the way to the rest of the path (issue 13: next-up that fits the role)."""
+    languages = ModuleFactory(title="Languages", order=0)
+    RoleRequirementFactory(role=path_content["role"], module=languages, importance="core")
+    leaf = TopicFactory(module=languages, title="A second language", hours=15)
+    assert titles(role_path(path_content["role"]).topics)[0] == leaf.title
+    assert titles(next_up(learner, path_content["role"])) == [
+        "Vectors",
+        "Basics",
+        "A second language",
+        "Packaging",
+    ]
