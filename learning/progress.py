@@ -102,13 +102,19 @@ class LearnerDone(dict):
 
     def hours(self, topic_ids) -> tuple[int, int]:
         """(done hours, verified hours) over a set of topic ids."""
-        facts = topic_facts()
+        facts, topics = topic_facts(), self.topics
+        # Walk the smaller side: a learner with thousands of topics done against a short
+        # path, or a long path against a newcomer's few.
+        shared = (
+            [t for t in topic_ids if t in topics]
+            if len(topic_ids) < len(topics)
+            else [t for t in topics if t in topic_ids]
+        )
         done = verified = 0
-        for topic_id, is_verified in self.topics.items():
-            if topic_id in topic_ids:
-                hours = facts[topic_id].hours
-                done += hours
-                verified += hours if is_verified else 0
+        for topic_id in shared:
+            hours = facts[topic_id].hours
+            done += hours
+            verified += hours if topics[topic_id] else 0
         return done, verified
 
 
