@@ -2,15 +2,26 @@
 and key order that `load` reads, so exporting twice writes identical bytes and loading an
 export changes nothing."""
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
 import yaml
 
-from careers.content_pack.read import MODULES_DIR, PROJECTS_FILE, QUESTIONS_DIR, ROLES_FILE
+from careers.content_pack.read import (
+    MODULES_DIR,
+    PROJECTS_FILE,
+    QUESTIONS_DIR,
+    ROLES_FILE,
+    gc_paused,
+)
 from careers.content_pack.schema import IMPORTANCES
 from careers.models import Responsibility, Role, RoleRequirement
 from learning.models import Module, ProjectIdea, Question, Resource, Topic
+
+# Values are written whole, one line each (no folding at a width): the same bytes whichever
+# emitter writes them, and a changed sentence is a one-line diff.
+_WIDTH = 1_000_000
 
 
 class _PackDumper(yaml.SafeDumper):
@@ -27,9 +38,76 @@ def _str_represent(dumper, value: str):
 
 _PackDumper.add_representer(str, _str_represent)
 
+_CDumper = getattr(yaml, "CSafeDumper", None)
+if _CDumper is not None:
+
+    class _PackCDumper(_CDumper):
+        """libyaml's emitter (about ten times faster): it writes a list under a key at the
+        key's own column; `_lists_indent` moves each such list two columns in."""
+
+    _PackCDumper.add_representer(str, _str_represent)
+
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?= |$)")
+
+
+class _Unexpected(Exception):
+    """A line `_lists_indent` does not know how to place: the slow emitter writes the file."""
+
+
+def _lists_indent(text: str) -> str:
+    """libyaml's block YAML with every list under a mapping key indented two columns more,
+    as `_PackDumper` writes it. Knows the shapes a pack has: mappings with plain keys, lists,
+    and scalars (block scalars and quoted ones may run over several lines)."""
+    out = []
+    lists: list[int] = []  # the column of each open list written at its key's column
+    scalar_column = None  # lines deeper than this continue the scalar begun above
+    key_column = None  # the column of a key whose value starts on the next line
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        if not body:
+            out.append(line)
+            continue
+        column = len(line) - len(body)
+        if scalar_column is not None and column > scalar_column:
+            out.append("  " * len(lists) + line)
+            continue
+        scalar_column = None
+        item = body.startswith("- ") or body == "-"
+        while lists and (lists[-1] > column or (lists[-1] == column and not item)):
+            lists.pop()
+        if item and key_column == column and (not lists or lists[-1] != column):
+            lists.append(column)
+        key_column = None
+        out.append("  " * len(lists) + line)
+        rest, at = (body[2:], column + 2) if item else (body, column)
+        key = _KEY.match(rest)
+        if key:
+            if rest[key.end() :]:
+                scalar_column = at
+            else:
+                key_column = at
+        elif item and rest:
+            if rest.startswith("- ") or rest == "-":
+                raise _Unexpected(line)
+            scalar_column = column
+        elif not item:
+            raise _Unexpected(line)
+    return "\n".join(out)
+
 
 def _yaml_dump(data) -> str:
-    return yaml.dump(data, Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=100)
+    options = {"sort_keys": False, "allow_unicode": True, "width": _WIDTH}
+    if _CDumper is not None:
+        text = yaml.dump(data, Dumper=_PackCDumper, **options)
+        # libyaml escapes some characters the Python emitter writes as they are (those
+        # outside the Basic Multilingual Plane): a file with an escape is written slowly.
+        if "\\" not in text:
+            try:
+                return _lists_indent(text)
+            except _Unexpected:
+                pass
+    return yaml.dump(data, Dumper=_PackDumper, **options)
 
 
 def content_pack_export(*, path) -> list[Path]:
@@ -39,7 +117,11 @@ def content_pack_export(*, path) -> list[Path]:
     and questions/<module-slug>.yaml for each module with questions, removes other
     modules/*.yaml and questions/*.yaml files, and returns the paths written.
     """
-    root = Path(path)
+    with gc_paused():
+        return _pack_write(Path(path))
+
+
+def _pack_write(root: Path) -> list[Path]:
     (root / MODULES_DIR).mkdir(parents=True, exist_ok=True)
     modules = list(Module.objects.active().order_by("order", "title", "slug"))
     module_slugs = {module.pk: module.slug for module in modules}

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from careers.content_pack import moves
-from careers.content_pack.read import content_pack_read
+from careers.content_pack.read import content_pack_read, gc_paused
 from careers.content_pack.sync import Upsert, children_write, links_write
 from careers.models import ContentVersion, Responsibility, Role, RoleRequirement
 from common.cache import content_cache_bump
@@ -89,7 +89,7 @@ def content_pack_load(*, path) -> LoadReport:
     """
     pack = content_pack_read(path)
     report = LoadReport()
-    with transaction.atomic():
+    with gc_paused(), transaction.atomic():
         now = timezone.now()
         number = (ContentVersion.objects.aggregate(last=Max("number"))["last"] or 0) + 1
         modules = _modules_write(pack, now)
