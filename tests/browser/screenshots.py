@@ -34,6 +34,10 @@ PAGES = [
     ("onboarding-pace", "/accounts/welcome/pace/", "newcomer", False),
     ("onboarding-known", "/accounts/welcome/known/1/", "newcomer", True),
     ("dashboard-after-onboarding", "/dashboard/", "newcomer", True),
+    ("plan", "/plan/", "ada", True),
+    ("check-start", "/learn/prompt-engineering/prompt-engineering-basics/check/", "ada", False),
+    ("review", "/review/", "ada", False),
+    ("settings", "/accounts/settings/", "ada", True),
 ]
 
 
