@@ -29,13 +29,22 @@ from learning.checks import (
 from learning.models import CheckAttempt, Module, Question, Resource, Topic, TopicState
 
 
-def _refused(request, refusal: CheckRefused, context: dict):
-    return render(
-        request,
-        "learning/check_start.html",
-        {**context, "refusal": refusal, "nav": "learn"},
-        status=refusal.status,
-    )
+def _start_page(request, context: dict, start, nav: str = "learn"):
+    """A check's first page: GET says what it is; POST starts it with `start()` and goes
+    to it, or shows why it cannot start (the cooldown, no questions, nothing due)."""
+    context = {**context, "nav": nav}
+    if request.method in ("GET", "HEAD"):
+        return render(request, "learning/check_start.html", context)
+    try:
+        attempt = start()
+    except CheckRefused as refusal:
+        return render(
+            request,
+            "learning/check_start.html",
+            {**context, "refusal": refusal},
+            status=refusal.status,
+        )
+    return redirect("learning:check-attempt", pk=attempt.pk)
 
 
 @never_cache
@@ -54,13 +63,7 @@ def topic_check(request, module, topic):
             CHECK_QUESTIONS, Question.objects.active().filter(topic=topic).count()
         ),
     }
-    if request.method in ("GET", "HEAD"):
-        return render(request, "learning/check_start.html", {**context, "nav": "learn"})
-    try:
-        attempt = topic_check_start(user=request.user, topic=topic)
-    except CheckRefused as refusal:
-        return _refused(request, refusal, context)
-    return redirect("learning:check-attempt", pk=attempt.pk)
+    return _start_page(request, context, lambda: topic_check_start(user=request.user, topic=topic))
 
 
 @never_cache
@@ -80,13 +83,9 @@ def module_check(request, module):
         "module": module,
         "question_count": min(MODULE_TOPICS_MAX, topic_count),
     }
-    if request.method in ("GET", "HEAD"):
-        return render(request, "learning/check_start.html", {**context, "nav": "learn"})
-    try:
-        attempt = module_check_start(user=request.user, module=module)
-    except CheckRefused as refusal:
-        return _refused(request, refusal, context)
-    return redirect("learning:check-attempt", pk=attempt.pk)
+    return _start_page(
+        request, context, lambda: module_check_start(user=request.user, module=module)
+    )
 
 
 @never_cache
@@ -96,13 +95,7 @@ def review(request):
     """GET: how many topics are due; POST: start a session of up to ten of them."""
     due = reviews_due(request.user, learner_today(request.user)).count()
     context = {"kind": "review", "due": due, "question_count": min(due, REVIEW_TOPICS_MAX)}
-    if request.method in ("GET", "HEAD"):
-        return render(request, "learning/check_start.html", {**context, "nav": "dashboard"})
-    try:
-        attempt = review_start(user=request.user)
-    except CheckRefused as refusal:
-        return _refused(request, refusal, context)
-    return redirect("learning:check-attempt", pk=attempt.pk)
+    return _start_page(request, context, lambda: review_start(user=request.user), nav="dashboard")
 
 
 @never_cache
