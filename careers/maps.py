@@ -1,0 +1,41 @@
+"""The map of a role's path (careers/path.py): its topics laid out as a layered graph
+(learning/maps.py), once per role and content version, kept per process like the paths."""
+
+from dataclasses import dataclass
+
+from careers.path import RolePath, role_path
+from common.cache import content_cached, content_version
+from learning.maps import EMPTY_LAYOUT, MapLayout, layout_build
+
+
+@dataclass(frozen=True)
+class RoleMap:
+    path: RolePath
+    layout: MapLayout
+
+
+_maps_memo: dict[str, dict[int, RoleMap]] = {}
+
+
+def role_map(role) -> RoleMap:
+    """The role's path and its layout for the current content version: laid out on the
+    first request after a content change, then read from the cache and kept here."""
+    version = content_version()
+    maps = _maps_memo.get(version)
+    if maps is None:
+        _maps_memo.clear()
+        maps = _maps_memo.setdefault(version, {})
+    found = maps.get(role.pk)
+    if found is None:
+        path = role_path(role)
+        layout = content_cached(f"role-map:{role.pk}", lambda: _layout(path))
+        found = maps[role.pk] = RoleMap(path=path, layout=layout)
+    return found
+
+
+def _layout(path: RolePath) -> MapLayout:
+    if not path.topics:
+        return EMPTY_LAYOUT
+    return layout_build(
+        [t.pk for t in path.topics], {t.pk: t.title for t in path.topics}, path.prerequisites
+    )

@@ -1,0 +1,591 @@
+"""Maps of topics: a set of topics and their prerequisites drawn as a layered graph, read
+from top to bottom (what a topic needs sits above it).
+
+The drawing knows no role: a role's map (careers/maps.py) and a module's map (below) hand
+it topics in learning order with their prerequisites. The layers come from the learning
+order, at most `MAX_PER_LAYER` topics side by side, each topic below everything it needs;
+igraph's Sugiyama layout orders each layer to cross few edges and routes long edges
+between the topics. Edges implied by others are left out of the drawing (transitive
+reduction); the topic page lists them all. A layout depends on content alone, so it is
+computed once per content version and kept (see `module_map`, `careers.maps.role_map`).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, ExpressionWrapper
+
+from common.cache import content_cached, content_version
+from learning.models import Topic, TopicState
+from learning.progress import FRESHLY_VERIFIED, LearnerDone
+from learning.querysets import COMPLETE_STATES
+
+# Drawing units are CSS pixels: the SVG is shown at its natural size.
+NODE_WIDTH = 184
+NODE_HEIGHT = 62
+NODE_GAP = 20  # between two topics side by side
+LANE_GAP = 14  # between a topic and an edge passing beside it, or two such edges
+LAYER_GAP = 54  # between layers, where edges bend
+MARGIN = 16
+MAX_PER_LAYER = 6  # 6 topics side by side: about 2,000 px wide with the edges passing by
+TITLE_LINE_CHARS = 24
+TITLE_LINES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class MapNode:
+    pk: int
+    x: int  # left
+    y: int  # top
+    layer: int
+    lines: tuple[str, ...]  # the title wrapped (and shortened with … when too long)
+    shortened: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MapEdge:
+    prerequisite: int
+    topic: int
+    d: str  # SVG path data, from the bottom of the prerequisite to the top of the topic
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    nodes: dict[int, MapNode]
+    edges: tuple[MapEdge, ...]
+    layers: tuple[tuple[int, ...], ...]  # topic ids of each layer, in learning order
+    width: int
+    height: int
+    crossings: int  # edge crossings between neighbouring layers, as drawn
+    edges_left_out: int = 0  # implied by others (transitive reduction)
+    order: tuple[int, ...] = field(default=())  # every topic, in learning order
+
+    @property
+    def center_x(self):
+        return {pk: node.x + NODE_WIDTH // 2 for pk, node in self.nodes.items()}
+
+
+EMPTY_LAYOUT = MapLayout(nodes={}, edges=(), layers=(), width=0, height=0, crossings=0)
+
+
+def wrap_title(title: str) -> tuple[tuple[str, ...], bool]:
+    """The title in at most `TITLE_LINES` lines of about `TITLE_LINE_CHARS` characters,
+    and whether it had to be shortened."""
+    words = title.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= TITLE_LINE_CHARS or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    shortened = len(lines) > TITLE_LINES or any(len(line) > TITLE_LINE_CHARS for line in lines)
+    lines = lines[:TITLE_LINES]
+    if shortened:
+        last = lines[-1]
+        lines[-1] = last[: TITLE_LINE_CHARS - 1].rstrip() + "…"
+    return tuple(lines), shortened
+
+
+def transitive_reduction(
+    order: Sequence[int], prerequisites: Mapping[int, Iterable[int]]
+) -> dict[int, tuple[int, ...]]:
+    """The direct prerequisites of each topic in `order` (a topological order) that no
+    other of its prerequisites already needs, transitively; prerequisites outside `order`
+    are dropped."""
+    index = {pk: i for i, pk in enumerate(order)}
+    ancestors: dict[int, int] = {}  # a bit per topic, by its index
+    reduced: dict[int, tuple[int, ...]] = {}
+    for pk in order:
+        direct = [p for p in dict.fromkeys(prerequisites.get(pk, ())) if p in index]
+        reach = 0
+        for p in direct:
+            reach |= ancestors.get(p, 0)
+        reduced[pk] = tuple(p for p in direct if not reach >> index[p] & 1)
+        for p in direct:
+            reach |= 1 << index[p]
+        ancestors[pk] = reach
+    return reduced
+
+
+def layers_for(order: Sequence[int], prerequisites: Mapping[int, Sequence[int]]) -> list[int]:
+    """A layer for each topic of `order`: below all its prerequisites, at most
+    `MAX_PER_LAYER` topics a layer, filled in learning order."""
+    layer: dict[int, int] = {}
+    filled: list[int] = []
+    for pk in order:
+        at = 1 + max((layer[p] for p in prerequisites[pk] if p in layer), default=-1)
+        while at < len(filled) and filled[at] >= MAX_PER_LAYER:
+            at += 1
+        while len(filled) <= at:
+            filled.append(0)
+        filled[at] += 1
+        layer[pk] = at
+    # Then, last first, each topic moves down to just above the first topic that needs it
+    # where there is room: shorter edges, fewer crossings, the groundwork near its use.
+    needed_by: dict[int, list[int]] = {pk: [] for pk in order}
+    for pk in order:
+        for p in prerequisites[pk]:
+            if p in needed_by:
+                needed_by[p].append(pk)
+    for pk in reversed(order):
+        if not needed_by[pk]:
+            continue
+        lowest = min(layer[d] for d in needed_by[pk]) - 1
+        for at in range(lowest, layer[pk], -1):
+            if filled[at] < MAX_PER_LAYER:
+                filled[layer[pk]] -= 1
+                filled[at] += 1
+                layer[pk] = at
+                break
+    return [layer[pk] for pk in order]
+
+
+def layout_build(
+    order: Sequence[int], titles: Mapping[int, str], prerequisites: Mapping[int, Iterable[int]]
+) -> MapLayout:
+    """Lay out topics given in learning order (each after its prerequisites)."""
+    import igraph
+
+    if not order:
+        return EMPTY_LAYOUT
+    order = list(order)
+    reduced = transitive_reduction(order, prerequisites)
+    all_edges = sum(len({p for p in prerequisites.get(pk, ()) if p in reduced}) for pk in order)
+    layer_of = layers_for(order, reduced)
+    index = {pk: i for i, pk in enumerate(order)}
+    edge_list = [(index[p], index[pk]) for pk in order for p in reduced[pk]]
+    graph = igraph.Graph(n=len(order), edges=edge_list, directed=True)
+    drawn, extended = graph.layout_sugiyama(
+        layers=layer_of, maxiter=100, return_extended_graph=True
+    )
+    count = len(order)
+    coords = [tuple(point) for point in drawn.coords]
+    # Per edge, the points of the dummy vertices it passes (the extended graph splits an
+    # edge spanning layers into a chain through them, in order).
+    routing: list[list[tuple[float, float]]] = [[] for _ in edge_list]
+    for (_source, target), original in zip(
+        extended.get_edgelist(), extended.es["_original_eid"], strict=True
+    ):
+        if target >= count:
+            routing[original].append(coords[target])
+
+    # Each layer's items (topics and edges passing through) in igraph's order, placed left
+    # to right: a topic takes its width, a passing edge a narrow lane.
+    layer_count = max(layer_of) + 1
+    items: list[list[tuple[float, str, object]]] = [[] for _ in range(layer_count)]
+    for i in range(count):
+        items[layer_of[i]].append((coords[i][0], "topic", i))
+    passing: dict[tuple[int, int], float] = {}  # (edge, layer) -> x
+    # An edge spanning layers passes each layer between as a narrow lane, ordered by
+    # igraph's dummy vertex there. igraph can leave a dummy's point far out or garbled
+    # (seen with wide layers): then the lane is ordered between the edge's two ends.
+    lowest_x = min(x for x, _ in coords[:count])
+    highest_x = max(x for x, _ in coords[:count])
+    lane_layers: list[list[int]] = []
+    for e, (source, target) in enumerate(edge_list):
+        span = range(layer_of[source] + 1, layer_of[target])
+        points = list(routing[e]) if e < len(routing) else []
+        sane = len(points) == len(span) and all(
+            lowest_x - 1 <= point[0] <= highest_x + 1 for point in points
+        )
+        lane_layers.append(list(span))
+        for step, at in enumerate(span):
+            if sane:
+                x = points[step][0]
+            else:
+                share = (step + 1) / (len(span) + 1)
+                x = coords[source][0] + share * (coords[target][0] - coords[source][0])
+            items[at].append((x, "lane", (e, at)))
+    placed_x: dict[int, float] = {}  # topic -> centre
+    row_widths = []
+    for row in items:
+        row.sort(key=lambda item: item[0])
+        cursor = 0.0
+        previous_kind = None
+        for _ideal, kind, key in row:
+            half = NODE_WIDTH / 2 if kind == "topic" else 0
+            if previous_kind is not None:
+                cursor += NODE_GAP if kind == previous_kind == "topic" else LANE_GAP
+            if kind == "topic":
+                placed_x[key] = cursor + half
+            else:
+                passing[key] = cursor
+            cursor += 2 * half
+            previous_kind = kind
+        row_widths.append(cursor)
+    # Each layer centred on the widest.
+    widest = max(row_widths)
+    for at, row in enumerate(items):
+        offset = (widest - row_widths[at]) / 2
+        for _ideal, kind, key in row:
+            if kind == "topic":
+                placed_x[key] += offset
+            else:
+                passing[key] += offset
+    shift = MARGIN
+
+    def layer_top(at: int) -> int:
+        return MARGIN + at * (NODE_HEIGHT + LAYER_GAP)
+
+    nodes = {}
+    for i, pk in enumerate(order):
+        lines, shortened = wrap_title(titles[pk])
+        nodes[pk] = MapNode(
+            pk=pk,
+            x=round(placed_x[i] + shift - NODE_WIDTH / 2),
+            y=layer_top(layer_of[i]),
+            layer=layer_of[i],
+            lines=lines,
+            shortened=shortened,
+        )
+    edges = []
+    segments: list[list[tuple[float, float]]] = [[] for _ in range(layer_count)]
+    for e, (source, target) in enumerate(edge_list):
+        x = placed_x[source] + shift
+        points = [(x, layer_top(layer_of[source]) + NODE_HEIGHT)]
+        for at in lane_layers[e]:
+            lane_x = passing[(e, at)] + shift
+            segments[at - 1].append((points[-1][0], lane_x))
+            points += [(lane_x, layer_top(at)), (lane_x, layer_top(at) + NODE_HEIGHT)]
+        end_x = placed_x[target] + shift
+        segments[layer_of[target] - 1].append((points[-1][0], end_x))
+        points.append((end_x, layer_top(layer_of[target])))
+        edges.append(MapEdge(order[source], order[target], _path_data(points)))
+    width = round(widest + 2 * MARGIN)
+    height = layer_top(layer_count - 1) + NODE_HEIGHT + MARGIN
+    layers = tuple(
+        tuple(pk for i, pk in enumerate(order) if layer_of[i] == at) for at in range(layer_count)
+    )
+    return MapLayout(
+        nodes=nodes,
+        edges=tuple(edges),
+        layers=layers,
+        width=width,
+        height=height,
+        crossings=sum(_crossings(row) for row in segments),
+        edges_left_out=all_edges - len(edge_list),
+        order=tuple(order),
+    )
+
+
+def _path_data(points: list[tuple[float, float]]) -> str:
+    """Straight down through layers, curved across the gaps between them."""
+    x, y = points[0]
+    parts = [f"M{x:.0f} {y:.0f}"]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x0 == x1:
+            parts.append(f"V{y1:.0f}")
+        else:
+            middle = (y0 + y1) / 2
+            parts.append(f"C{x0:.0f} {middle:.0f} {x1:.0f} {middle:.0f} {x1:.0f} {y1:.0f}")
+    return "".join(parts)
+
+
+def _crossings(segments: list[tuple[float, float]]) -> int:
+    """Pairs of segments between two neighbouring layers that cross."""
+    ordered = sorted(segments)
+    count = 0
+    for i, (top_a, bottom_a) in enumerate(ordered):
+        for top_b, bottom_b in ordered[i + 1 :]:
+            if top_b > top_a and bottom_b < bottom_a:
+                count += 1
+    return count
+
+
+# Module maps
+
+
+@dataclass(frozen=True, slots=True)
+class MapTopic:
+    pk: int
+    slug: str
+    title: str
+    hours: int
+    module_id: int
+    module_slug: str
+    module_title: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleMap:
+    module_id: int
+    topics: tuple[MapTopic, ...]  # in learning order
+    prerequisites: dict[int, tuple[int, ...]]  # within the module
+    layout: MapLayout
+
+
+_module_maps_memo: dict[str, dict[int, ModuleMap]] = {}
+
+
+def module_map(module) -> ModuleMap:
+    """The map of one module's active topics and the prerequisites between them, for the
+    current content version (laid out once, then kept per process)."""
+    version = content_version()
+    maps = _module_maps_memo.get(version)
+    if maps is None:
+        _module_maps_memo.clear()
+        maps = _module_maps_memo.setdefault(version, {})
+    found = maps.get(module.pk)
+    if found is None:
+        found = content_cached(f"module-map:{module.pk}", lambda: _module_map_build(module))
+        maps[module.pk] = found
+    return found
+
+
+def _module_map_build(module) -> ModuleMap:
+    rows = list(
+        Topic.objects.active()
+        .filter(module=module)
+        .order_by("order", "pk")
+        .values_list("pk", "slug", "title", "hours")
+    )
+    ids = {row[0] for row in rows}
+    prerequisites: dict[int, list[int]] = {pk: [] for pk in ids}
+    for topic_id, prerequisite_id in Topic.prerequisites.through.objects.filter(
+        from_topic__in=ids, to_topic__in=ids
+    ).values_list("from_topic_id", "to_topic_id"):
+        prerequisites[topic_id].append(prerequisite_id)
+    order = learning_order([row[0] for row in rows], prerequisites)
+    by_pk = {row[0]: row for row in rows}
+    topics = tuple(
+        MapTopic(
+            pk=pk,
+            slug=by_pk[pk][1],
+            title=by_pk[pk][2],
+            hours=by_pk[pk][3],
+            module_id=module.pk,
+            module_slug=module.slug,
+            module_title=module.title,
+        )
+        for pk in order
+    )
+    layout = layout_build(order, {pk: by_pk[pk][2] for pk in order}, prerequisites)
+    return ModuleMap(
+        module_id=module.pk,
+        topics=topics,
+        prerequisites={pk: tuple(prerequisites[pk]) for pk in order},
+        layout=layout,
+    )
+
+
+def learning_order(ids: Sequence[int], prerequisites: Mapping[int, Sequence[int]]) -> list[int]:
+    """`ids` with each after its prerequisites, otherwise in the given order."""
+    import heapq
+
+    position = {pk: i for i, pk in enumerate(ids)}
+    waiting = {pk: sum(1 for p in prerequisites[pk] if p in position) for pk in ids}
+    needed_by: dict[int, list[int]] = {pk: [] for pk in ids}
+    for pk in ids:
+        for p in prerequisites[pk]:
+            if p in position:
+                needed_by[p].append(pk)
+    ready = [position[pk] for pk, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        pk = ids[heapq.heappop(ready)]
+        order.append(pk)
+        for dependant in needed_by[pk]:
+            waiting[dependant] -= 1
+            if waiting[dependant] == 0:
+                heapq.heappush(ready, position[dependant])
+    if len(order) < len(ids):  # a cycle (the loader refuses them): keep its topics anyway
+        placed = set(order)
+        order += [pk for pk in ids if pk not in placed]
+    return order
+
+
+# What a page shows: the map's nodes with a learner's states
+
+
+MODULE_COLOURS = 10  # --map-module-0 … --map-module-9 in static/css/app.css
+STATE_MARKS = {
+    "not_started": "",
+    "learning": "◐ Learning",
+    "done": "✓ Done",
+    "skipped": "✓ Known",
+}
+KIND_LABELS = {
+    "core": "core module",
+    "groundwork": "groundwork",
+    "recommended": "recommended, optional",
+    "": "",
+}
+
+
+@dataclass
+class NodeView:
+    topic: MapTopic
+    node: MapNode
+    state: str
+    is_next: bool
+    colour: int
+    step: int
+
+    @property
+    def mark(self) -> str:
+        return STATE_MARKS[self.state]
+
+    @property
+    def state_label(self) -> str:
+        return TopicState.State(self.state).label
+
+    @property
+    def meta(self) -> str:
+        parts = [f"{self.topic.hours} h"]
+        if self.mark:
+            parts.append(self.mark)
+        if self.is_next:
+            parts.append("→ Next up")
+        return " · ".join(parts)
+
+    @property
+    def label(self) -> str:
+        """The node's accessible name: everything the drawing shows, in words."""
+        parts = [self.topic.title, f"{self.topic.hours} h", self.topic.module_title]
+        if KIND_LABELS[self.topic.kind]:
+            parts.append(KIND_LABELS[self.topic.kind])
+        return ", ".join(parts)
+
+    @property
+    def learner_label(self) -> str:
+        return f"{self.state_label}{', next up' if self.is_next else ''}"
+
+    @property
+    def text_x(self) -> int:
+        return self.node.x + 14
+
+    @property
+    def meta_y(self) -> int:
+        return self.node.y + NODE_HEIGHT - 10
+
+    @property
+    def title_y(self) -> int:
+        return self.node.y + 20
+
+
+def module_colours(topics: Iterable[MapTopic]) -> dict[int, int]:
+    """A colour for each module, in the order its first topic appears."""
+    colours: dict[int, int] = {}
+    for topic in topics:
+        colours.setdefault(topic.module_id, len(colours) % MODULE_COLOURS)
+    return colours
+
+
+def map_nodes(topics, layout: MapLayout, states: Mapping[int, str], next_ids) -> list[NodeView]:
+    """The map's nodes in learning order (the keyboard's order), each with the learner's
+    state (`not_started` for a visitor)."""
+    colours = module_colours(topics)
+    step = {pk: at + 1 for at, layer in enumerate(layout.layers) for pk in layer}
+    return [
+        NodeView(
+            topic=topic,
+            node=layout.nodes[topic.pk],
+            state=states.get(topic.pk, "not_started"),
+            is_next=topic.pk in next_ids,
+            colour=colours[topic.module_id],
+            step=step[topic.pk],
+        )
+        for topic in topics
+    ]
+
+
+def map_steps(nodes: list[NodeView]) -> list[list[NodeView]]:
+    """The nodes by layer: step 1 first (nothing before it), each step needing only
+    topics of earlier steps."""
+    steps: dict[int, list[NodeView]] = {}
+    for node in nodes:
+        steps.setdefault(node.step, []).append(node)
+    return [steps[at] for at in sorted(steps)]
+
+
+def map_legend(topics) -> list[tuple[int, str]]:
+    """(colour, module title) for each module on the map, in order of appearance."""
+    seen: dict[int, tuple[int, str]] = {}
+    colours = module_colours(topics)
+    for topic in topics:
+        seen.setdefault(topic.module_id, (colours[topic.module_id], topic.module_title))
+    return list(seen.values())
+
+
+def learner_states(user):
+    """The learner's state of every topic they have one for, and their complete topics
+    as `done_by_module` gives them (one query over their states; none for a visitor)."""
+    if not user.is_authenticated:
+        return {}, LearnerDone({})
+    states: dict[int, str] = {}
+    complete: dict[int, bool] = {}
+    rows = (
+        TopicState.objects.for_user(user)
+        .filter(topic__is_archived=False, topic__module__is_archived=False)
+        .annotate(fresh=ExpressionWrapper(FRESHLY_VERIFIED, output_field=BooleanField()))
+        .values_list("topic_id", "state", "fresh")
+    )
+    for topic_id, state, fresh in rows:
+        states[topic_id] = state
+        if state in COMPLETE_STATES:
+            complete[topic_id] = fresh
+    return states, LearnerDone(complete)
+
+
+def next_ids(order, prerequisites, complete, limit: int = 5) -> set[int]:
+    """The first `limit` topics in `order` not complete whose prerequisites all are."""
+    chosen = set()
+    for pk in order:
+        if pk not in complete and all(p in complete for p in prerequisites.get(pk, ())):
+            chosen.add(pk)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+# Pages
+
+
+def map_panel(user, nodes: list[NodeView], topic_slug: str) -> NodeView | None:
+    """The chosen node, whose state buttons open beside the map."""
+    if not topic_slug:
+        return None
+    return next((node for node in nodes if node.topic.slug == topic_slug), None)
+
+
+def map_state_post(request, map_url: str):
+    """A state set from a map (`topic`, `state` posted): the `Tick`, or the response that
+    ends the request (a visitor to sign in, a bad state refused)."""
+    from django.contrib import messages
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import Http404, HttpResponse
+    from django.shortcuts import redirect
+
+    from learning.forms import TopicStateForm
+    from learning.progress import topic_row
+    from learning.services import topic_state_tick
+
+    topic = topic_row(request.POST.get("topic", ""))
+    if topic is None:
+        raise Http404("No such topic.")
+    if not request.user.is_authenticated:
+        login_url = redirect_to_login(f"{map_url}?topic={topic.slug}").url
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login_url
+            return response
+        return redirect(login_url)
+    form = TopicStateForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return HttpResponse("That is not a valid state.", status=400)
+        messages.error(request, "That is not a valid state; nothing was changed.")
+        return redirect(map_url)
+    tick, _done = topic_state_tick(user=request.user, topic=topic, state=form.cleaned_data["state"])
+    if request.htmx:
+        return tick
+    if tick.changed:
+        messages.success(request, tick.message)
+    return redirect(f"{map_url}?topic={topic.slug}#map-panel")
