@@ -21,14 +21,14 @@ from learning.progress import FRESHLY_VERIFIED, LearnerDone
 from learning.querysets import COMPLETE_STATES
 
 # Drawing units are CSS pixels: the SVG is shown at its natural size.
-NODE_WIDTH = 184
+NODE_WIDTH = 196
 NODE_HEIGHT = 62
 NODE_GAP = 20  # between two topics side by side
 LANE_GAP = 14  # between a topic and an edge passing beside it, or two such edges
 LAYER_GAP = 54  # between layers, where edges bend
 MARGIN = 16
 MAX_PER_LAYER = 6  # 6 topics side by side: about 2,000 px wide with the edges passing by
-TITLE_LINE_CHARS = 24
+TITLE_LINE_CHARS = 22
 TITLE_LINES = 2
 
 

@@ -29,6 +29,7 @@ PAGES = [
     ("role", "/roles/prompt-engineer/", "ada", False),
     ("module", "/learn/prompt-engineering/", "ada", False),
     ("dashboard", "/dashboard/", "ada", True),
+    ("role-map", "/roles/prompt-engineer/map/", "ada", False),
     ("signup-intent", "/accounts/signup/?intent=target:machine-learning-engineer", None, False),
     ("onboarding-role", "/accounts/welcome/", "newcomer", True),
     ("onboarding-pace", "/accounts/welcome/pace/", "newcomer", False),
