@@ -22,14 +22,15 @@ from learning.querysets import COMPLETE_STATES
 
 # Drawing units are CSS pixels: the SVG is shown at its natural size.
 NODE_WIDTH = 196
-NODE_HEIGHT = 62
+LINE_HEIGHT = 16
+NODE_PADDING = 30  # above the title and below it, where the hours and marks go
+NODE_HEIGHT = NODE_PADDING + 2 * LINE_HEIGHT  # a two-line title; longer ones grow the node
 NODE_GAP = 20  # between two topics side by side
 LANE_GAP = 14  # between a topic and an edge passing beside it, or two such edges
 LAYER_GAP = 54  # between layers, where edges bend
 MARGIN = 16
 MAX_PER_LAYER = 6  # 6 topics side by side: about 2,000 px wide with the edges passing by
 TITLE_LINE_CHARS = 22
-TITLE_LINES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,8 @@ class MapNode:
     x: int  # left
     y: int  # top
     layer: int
-    lines: tuple[str, ...]  # the title wrapped (and shortened with … when too long)
-    shortened: bool
+    lines: tuple[str, ...]  # the title wrapped, whole (the accessible name repeats it)
+    height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +69,12 @@ class MapLayout:
 EMPTY_LAYOUT = MapLayout(nodes={}, edges=(), layers=(), width=0, height=0, crossings=0)
 
 
-def wrap_title(title: str) -> tuple[tuple[str, ...], bool]:
-    """The title in at most `TITLE_LINES` lines of about `TITLE_LINE_CHARS` characters,
-    and whether it had to be shortened."""
-    words = title.split()
+def wrap_title(title: str) -> tuple[str, ...]:
+    """The title in lines of about `TITLE_LINE_CHARS` characters, broken between words
+    and never shortened: what a node shows is also its accessible name."""
     lines: list[str] = []
     current = ""
-    for word in words:
+    for word in title.split():
         candidate = f"{current} {word}".strip()
         if len(candidate) <= TITLE_LINE_CHARS or not current:
             current = candidate
@@ -83,12 +83,7 @@ def wrap_title(title: str) -> tuple[tuple[str, ...], bool]:
             current = word
     if current:
         lines.append(current)
-    shortened = len(lines) > TITLE_LINES or any(len(line) > TITLE_LINE_CHARS for line in lines)
-    lines = lines[:TITLE_LINES]
-    if shortened:
-        last = lines[-1]
-        lines[-1] = last[: TITLE_LINE_CHARS - 1].rstrip() + "…"
-    return tuple(lines), shortened
+    return tuple(lines)
 
 
 def transitive_reduction(
@@ -229,35 +224,44 @@ def layout_build(
                 passing[key] += offset
     shift = MARGIN
 
+    # A layer is as tall as its tallest node.
+    lines_of = [wrap_title(titles[pk]) for pk in order]
+    heights = [NODE_PADDING + max(2, len(lines)) * LINE_HEIGHT for lines in lines_of]
+    layer_height = [NODE_HEIGHT] * layer_count
+    for i in range(count):
+        layer_height[layer_of[i]] = max(layer_height[layer_of[i]], heights[i])
+    tops = [MARGIN]
+    for at in range(layer_count - 1):
+        tops.append(tops[-1] + layer_height[at] + LAYER_GAP)
+
     def layer_top(at: int) -> int:
-        return MARGIN + at * (NODE_HEIGHT + LAYER_GAP)
+        return tops[at]
 
     nodes = {}
     for i, pk in enumerate(order):
-        lines, shortened = wrap_title(titles[pk])
         nodes[pk] = MapNode(
             pk=pk,
             x=round(placed_x[i] + shift - NODE_WIDTH / 2),
             y=layer_top(layer_of[i]),
             layer=layer_of[i],
-            lines=lines,
-            shortened=shortened,
+            lines=lines_of[i],
+            height=heights[i],
         )
     edges = []
     segments: list[list[tuple[float, float]]] = [[] for _ in range(layer_count)]
     for e, (source, target) in enumerate(edge_list):
         x = placed_x[source] + shift
-        points = [(x, layer_top(layer_of[source]) + NODE_HEIGHT)]
+        points = [(x, layer_top(layer_of[source]) + heights[source])]
         for at in lane_layers[e]:
             lane_x = passing[(e, at)] + shift
             segments[at - 1].append((points[-1][0], lane_x))
-            points += [(lane_x, layer_top(at)), (lane_x, layer_top(at) + NODE_HEIGHT)]
+            points += [(lane_x, layer_top(at)), (lane_x, layer_top(at) + layer_height[at])]
         end_x = placed_x[target] + shift
         segments[layer_of[target] - 1].append((points[-1][0], end_x))
         points.append((end_x, layer_top(layer_of[target])))
         edges.append(MapEdge(order[source], order[target], _path_data(points)))
     width = round(widest + 2 * MARGIN)
-    height = layer_top(layer_count - 1) + NODE_HEIGHT + MARGIN
+    height = layer_top(layer_count - 1) + layer_height[-1] + MARGIN
     layers = tuple(
         tuple(pk for i, pk in enumerate(order) if layer_of[i] == at) for at in range(layer_count)
     )
@@ -445,17 +449,24 @@ class NodeView:
             parts.append("→ Next up")
         return " · ".join(parts)
 
-    @property
-    def label(self) -> str:
-        """The node's accessible name: everything the drawing shows, in words."""
-        parts = [self.topic.title, f"{self.topic.hours} h", self.topic.module_title]
+    def label(self, signed_in: bool) -> str:
+        """The node's accessible name: what it shows, in the same order (title, then the
+        hours and marks), then what its colours and border say."""
+        parts = [f"{self.topic.title} {self.meta if signed_in else f'{self.topic.hours} h'}"]
+        parts.append(self.topic.module_title)
         if KIND_LABELS[self.topic.kind]:
             parts.append(KIND_LABELS[self.topic.kind])
+        if signed_in and self.state == "not_started":
+            parts.append("not started")
         return ", ".join(parts)
 
     @property
-    def learner_label(self) -> str:
-        return f"{self.state_label}{', next up' if self.is_next else ''}"
+    def label_signed_in(self) -> str:
+        return self.label(signed_in=True)
+
+    @property
+    def label_visitor(self) -> str:
+        return self.label(signed_in=False)
 
     @property
     def text_x(self) -> int:
@@ -463,7 +474,7 @@ class NodeView:
 
     @property
     def meta_y(self) -> int:
-        return self.node.y + NODE_HEIGHT - 10
+        return self.node.y + self.node.height - 10
 
     @property
     def title_y(self) -> int:

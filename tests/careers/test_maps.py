@@ -58,10 +58,13 @@ def test_each_topic_sits_below_everything_it_needs():
         assert all(b - a >= maps.NODE_WIDTH for a, b in zip(xs, xs[1:], strict=False))
 
 
-def test_long_titles_are_wrapped_and_shortened():
-    lines, shortened = wrap_title("Retrieval-augmented generation with hybrid search in practice")
-    assert len(lines) == 2 and shortened and lines[-1].endswith("…")
-    assert wrap_title("Vectors") == (("Vectors",), False)
+def test_long_titles_are_wrapped_whole_and_grow_their_node():
+    title = "Function calling and structured outputs (JSON Schema, Pydantic, constrained decoding)"
+    lines = wrap_title(title)
+    assert " ".join(lines) == title and all(len(line) <= maps.TITLE_LINE_CHARS for line in lines)
+    assert wrap_title("Vectors") == ("Vectors",)
+    layout = layout_build([1, 2], {1: title, 2: "Vectors"}, {1: [], 2: []})
+    assert layout.nodes[1].height > layout.nodes[2].height == maps.NODE_HEIGHT
 
 
 # The page
@@ -84,7 +87,7 @@ def test_the_map_draws_the_path_with_accessible_names(client, path_content):  # 
     # Core, groundwork and recommended look different, and say so in the accessible name.
     assert "kind-groundwork" in node_of(svg, topics["vectors"].slug)
     assert "kind-core" in node_of(svg, topics["models"].slug)
-    assert 'aria-label="Packaging, 3 h, Python, recommended, optional"' in svg
+    assert 'aria-label="Packaging 3 h, Python, recommended, optional"' in svg
     # Edges: vectors -> matrices -> models -> deployment, basics -> models.
     assert svg.count("<path d=") == 4 + 1  # four edges and the arrow's shape
     html = response.content.decode()
@@ -105,7 +108,9 @@ def test_a_learner_sees_their_states_in_words_and_next_up(client, learner, path_
     assert "✓ Known" in node_of(svg, topics["basics"].slug)
     assert "◐ Learning" in node_of(svg, topics["deployment"].slug)
     assert "→ Next up" in node_of(svg, topics["matrices"].slug)
-    assert ": Not started, next up" in node_of(svg, topics["matrices"].slug)
+    # The accessible name says what the node shows, in its order, then the rest.
+    assert 'aria-label="Matrices 7 h · → Next up, Maths, groundwork, not started"' in svg
+    assert 'aria-label="Vectors 5 h · ✓ Done, Maths, groundwork"' in svg
     html = response.content.decode()
     # 9 of the path's 32 h (vectors 5, matrices 7, basics 4, models 10, deployment 6)
     # are done or known.
