@@ -21,16 +21,16 @@ from learning.progress import FRESHLY_VERIFIED, LearnerDone
 from learning.querysets import COMPLETE_STATES
 
 # Drawing units are CSS pixels: the SVG is shown at its natural size.
-NODE_WIDTH = 196
+NODE_WIDTH = 206
 LINE_HEIGHT = 16
 NODE_PADDING = 30  # above the title and below it, where the hours and marks go
 NODE_HEIGHT = NODE_PADDING + 2 * LINE_HEIGHT  # a two-line title; longer ones grow the node
 NODE_GAP = 20  # between two topics side by side
-LANE_GAP = 14  # between a topic and an edge passing beside it, or two such edges
+LANE_GAP = 10  # between a topic and an edge passing beside it, or two such edges
 LAYER_GAP = 54  # between layers, where edges bend
 MARGIN = 16
 MAX_PER_LAYER = 6  # 6 topics side by side: about 2,000 px wide with the edges passing by
-TITLE_LINE_CHARS = 22
+TITLE_LINE_CHARS = 21
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +467,10 @@ class NodeView:
     @property
     def label_visitor(self) -> str:
         return self.label(signed_in=False)
+
+    @property
+    def width(self) -> int:
+        return NODE_WIDTH
 
     @property
     def text_x(self) -> int:

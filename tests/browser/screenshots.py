@@ -106,7 +106,9 @@ def serve() -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def main() -> int:
+def main(names: list[str] | None = None) -> int:
+    """Draw every page, or only those named (`python -m tests.browser.screenshots role-map`)."""
+    pages = [page for page in PAGES if not names or page[0] in names]
     if not CHROMIUM.exists():
         print(f"Chromium not found at {CHROMIUM} (apt-get install chromium).", file=sys.stderr)
         return 1
@@ -134,7 +136,7 @@ def main() -> int:
             browser = chromium_launch(playwright)
             for scheme in SCHEMES:
                 for width, viewport in VIEWPORTS.items():
-                    for name, path, who, whole in PAGES:
+                    for name, path, who, whole in pages:
                         context = browser.new_context(
                             base_url=base_url, viewport=viewport, color_scheme=scheme
                         )
@@ -163,4 +165,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
