@@ -1,5 +1,5 @@
 """The map of a role's path (careers/path.py): its topics laid out as a layered graph
-(learning/maps.py), once per role and content version, kept per process like the paths."""
+(learning/maps/), once per role and content version, kept per process like the paths."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""The map of a role's path (careers/maps.py, learning/maps.py): its drawing, accessible
+"""The map of a role's path (careers/maps.py, learning/maps/): its drawing, accessible
 names, the learner's states shown in words, isolation between learners, bad input, and a
 layout computed once per content version."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from careers.maps import role_map
-from learning import maps
+from learning.maps import layout as maps
 from learning.maps import layout_build, transitive_reduction, wrap_title
 from learning.services import topic_state_set
 from tests.careers.factories import RoleFactory, RoleRequirementFactory

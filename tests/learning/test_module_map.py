@@ -1,4 +1,4 @@
-"""The map of one module (learning/maps.py): its topics and the prerequisites between them,
+"""The map of one module (learning/maps/): its topics and the prerequisites between them,
 a learner's states in words, isolation, bad input, archived topics and a layout computed
 once per content version."""
 
@@ -114,7 +114,7 @@ def test_an_archived_topic_leaves_the_module_map(client, module_content):
 
 def test_the_module_layout_is_computed_once_per_content_version(client, learner, module_content):
     module = module_content["module"]
-    with mock.patch("learning.maps.layout_build", wraps=layout_build) as laid_out:
+    with mock.patch("learning.maps.module.layout_build", wraps=layout_build) as laid_out:
         client.get(map_url(module))
         client.force_login(learner)
         client.get(map_url(module))
