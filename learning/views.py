@@ -176,6 +176,9 @@ def module_map_view(request, module):
         f"module:{slug}", lambda: Module.objects.active().filter(slug=slug).first()
     )
     if module is None:
+        moved = Module.objects.active().filter(redirects__old_slug=slug).first()
+        if moved:
+            return redirect("learning:module-map", module=moved.slug, permanent=True)
         raise Http404("No such module.")
     map_url = reverse("learning:module-map", args=[module.slug])
     drawn = module_map(module)

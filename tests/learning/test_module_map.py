@@ -122,3 +122,12 @@ def test_the_module_layout_is_computed_once_per_content_version(client, learner,
         TopicFactory(module=module)
         client.get(map_url(module))
         assert laid_out.call_count == 2
+
+
+def test_a_renamed_modules_old_map_address_leads_to_the_new_one(client, module_content):
+    from learning.models import ModuleRedirect
+
+    module = module_content["module"]
+    ModuleRedirect.objects.create(old_slug="old-prompting", module=module)
+    response = client.get(reverse("learning:module-map", args=["old-prompting"]))
+    assert response.status_code == 301 and response.url == map_url(module)
