@@ -230,3 +230,16 @@ def test_role_page_cards_and_dashboard_link_to_the_map(client, learner, path_con
     learner.save()
     client.force_login(learner)
     assert url in client.get(reverse("careers:dashboard")).content.decode()
+
+
+def test_the_maps_next_up_is_the_dashboards(client, learner, path_content):  # noqa: F811
+    from careers.readiness import next_up
+
+    topics = path_content["topics"]
+    role = path_content["role"]
+    topic_state_set(user=learner, topic=topics["vectors"], state="done")
+    topic_state_set(user=learner, topic=topics["basics"], state="learning")
+    client.force_login(learner)
+    svg = svg_of(client.get(map_url(role)))
+    marked = re.findall(r'id="map-node-([^"]+)" class="[^"]*is-next', svg)
+    assert marked == [topic.slug for topic in next_up(learner, role)]
