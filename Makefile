@@ -13,7 +13,7 @@ MANAGE := $(RUN) python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run worker install browser-tools migrate content test lint format check-migrations pytest bench profile screenshots superuser export-content clean
+.PHONY: help run worker install browser-tools migrate content test lint format check-migrations pytest bench bench-maps profile screenshots superuser export-content clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -87,6 +87,9 @@ test: lint check-migrations pytest  ## The whole suite: lint, migrations check, 
 
 bench: install  ## Benchmark on a large synthetic data set; prints a table, writes bench/results.json
 	$(RUN) python -m bench.run $(BENCH_ARGS)
+
+bench-maps: install  ## Role maps of the shipped and the bench pack: layout time, crossings, size, SVG KB
+	$(RUN) python -m bench.maps
 
 profile: install  ## pyinstrument over one endpoint on the kept bench database: make profile URL=/dashboard/
 	$(RUN) python -m bench.profile $(URL) $(PROFILE_ARGS)

@@ -193,7 +193,11 @@ def endpoints_make(targets: dict, port: int, cookie: str, csrf_token: str) -> li
 
     pages = ["healthz", "home", "roles", "role", "module", "topic", "search"]
     pages += ["dashboard", "portfolio", "plan", "plan-feed", "check", "check-result", "review"]
+    pages += ["role-map"]
     endpoints = [Endpoint(name, "GET", paths[name], get(paths[name])) for name in pages]
+    # The largest role map as a visitor sees it (no session).
+    visitor = Request("GET", paths["role-map"], {"X-Forwarded-Proto": "https"})
+    endpoints.append(Endpoint("role-map-visitor", "GET", paths["role-map"], lambda: visitor))
     endpoints.append(
         Endpoint(
             "topic-state",

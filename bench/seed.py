@@ -232,6 +232,7 @@ def targets() -> dict:
             "topic": topic.get_absolute_url(),
             "search": f"{reverse('search')}?q={SEARCH_QUERY}",
             "dashboard": reverse("careers:dashboard"),
+            "role-map": reverse("careers:role-map", args=[largest_path_role().slug]),
             "portfolio": reverse("learning:portfolio-list"),
             "plan": reverse("careers:plan"),
             "plan-feed": reverse("careers:plan-feed", args=[feed_token_create(user=user)]),
@@ -243,6 +244,15 @@ def targets() -> dict:
             ],
         },
     }
+
+
+def largest_path_role():
+    """The role whose path has the most topics (its map is the largest)."""
+    from careers.models import Role
+    from careers.path import role_paths
+
+    paths = role_paths()
+    return max(Role.objects.active(), key=lambda r: (len(paths.get(r.pk, ()).topics), -r.pk))
 
 
 def check_attempts_open(user, topics):

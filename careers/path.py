@@ -91,11 +91,6 @@ class RolePath:
         return self.hours(RECOMMENDED)
 
     @cached_property
-    def unlocking_ids(self) -> frozenset[int]:
-        """Path topics that another path topic needs first."""
-        return frozenset(p for needs in self.prerequisites.values() for p in needs)
-
-    @cached_property
     def groundwork_module_ids(self) -> tuple[int, ...]:
         """Modules holding groundwork, in the order their first topic appears."""
         return tuple(dict.fromkeys(t.module_id for t in self.topics if t.kind == GROUNDWORK))

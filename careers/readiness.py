@@ -17,6 +17,7 @@ from django.utils import timezone
 from careers.catalogue import catalogue
 from careers.models import Role, RoleRequirement
 from careers.path import GROUNDWORK, RolePath, role_path, role_paths
+from learning.graph import next_steps
 from learning.models import Module, PortfolioProject, Topic
 from learning.progress import NOTHING_DONE, LearnerDone, done_by_module, learner_marks, percent
 
@@ -237,6 +238,18 @@ def evidence(user, progress: RoleProgress) -> list[Evidence]:
     return list(by_module.values())
 
 
+def next_up_ids(path: RolePath, done: LearnerDone, limit: int = 5) -> list[int]:
+    """The ids of `next_up`'s topics (no query): `learning.graph.next_steps` over the path,
+    its recommended stretch last."""
+    return next_steps(
+        [t.pk for t in path.topics],
+        path.prerequisites,
+        done.topics,
+        limit=limit,
+        stretch=path.recommended_ids,
+    )
+
+
 def next_up(user, role: Role, done: LearnerDone | None = None, limit: int = 5) -> list[Topic]:
     """The next topics to learn for a role: not complete, every prerequisite complete;
     the core path (core modules and their groundwork) before the recommended stretch;
@@ -247,13 +260,7 @@ def next_up(user, role: Role, done: LearnerDone | None = None, limit: int = 5) -
     without `done`)."""
     path = role_path(role)
     done = done_by_module(user) if done is None else done
-    complete = done.topics
-    ready = [
-        (0 if topic.is_core else 1, 0 if topic.pk in path.unlocking_ids else 1, index, topic.pk)
-        for index, topic in enumerate(path.topics)
-        if topic.pk not in complete and all(p in complete for p in path.prerequisites[topic.pk])
-    ]
-    chosen = [pk for *_, pk in sorted(ready)[:limit]]
+    chosen = next_up_ids(path, done, limit)
     rows = {topic.pk: topic for topic in Topic.objects.filter(pk__in=chosen).for_rows()}
     topics = learner_marks(user, [rows[pk] for pk in chosen if pk in rows])
     for topic in topics:

@@ -7,6 +7,7 @@ app_name = "careers"
 urlpatterns = [
     path("roles/", views.role_list, name="role-list"),
     path("roles/<slug:slug>/", views.role_detail, name="role-detail"),
+    path("roles/<slug:slug>/map/", views.role_map_view, name="role-map"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("changes/", views.change_list, name="change-list"),
     path("plan/", plan_views.plan_detail, name="plan"),

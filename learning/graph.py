@@ -68,3 +68,18 @@ def leaks(graph: Graph, module_of: Mapping, *, start: Iterable, listed: set) -> 
                 parents[prerequisite] = topic
                 queue.append(prerequisite)
     return found
+
+
+def next_steps(order, prerequisites: Graph, complete, *, limit: int = 5, stretch=()) -> list:
+    """The next topics to learn of `order` (a learning order): not in `complete`, every
+    prerequisite in it. The main path before the optional `stretch`; within each, topics
+    that open the way to others before those nothing in `order` needs (foundations before
+    leaves such as a second programming language); then in `order`."""
+    needed = {p for pk in order for p in prerequisites.get(pk, ())}
+    stretch = set(stretch)
+    ready = [
+        (pk in stretch, pk not in needed, index, pk)
+        for index, pk in enumerate(order)
+        if pk not in complete and all(p in complete for p in prerequisites.get(pk, ()))
+    ]
+    return [pk for *_, pk in sorted(ready)[:limit]]

@@ -32,9 +32,11 @@ EXPECTED = {
     "search": PUBLIC,
     "careers:role-list": PUBLIC,
     "careers:role-detail": PUBLIC,
+    "careers:role-map": PUBLIC,  # a POST sets a state: a visitor is sent to sign in
     "careers:change-list": PUBLIC,
     "learning:module-list": PUBLIC,
     "learning:module-detail": PUBLIC,
+    "learning:module-map": PUBLIC,
     "learning:topic-detail": PUBLIC,
     "learning:project-list": PUBLIC,
     "learning:project-detail": PUBLIC,
@@ -116,7 +118,9 @@ def url_for(learner):
     attempt = topic_check_start(user=learner, topic=topic)
     kwargs = {
         "careers:role-detail": {"slug": content["roles"][0].slug},
+        "careers:role-map": {"slug": content["roles"][0].slug},
         "learning:module-detail": {"module": topic.module.slug},
+        "learning:module-map": {"module": topic.module.slug},
         "learning:topic-detail": {"module": topic.module.slug, "topic": topic.slug},
         "learning:topic-check": {"module": topic.module.slug, "topic": topic.slug},
         "learning:module-check": {"module": topic.module.slug},
@@ -283,5 +287,12 @@ def test_every_page_for_a_signed_in_learner_is_private_and_not_stored(people, ur
 
 def test_public_pages_for_visitors_stay_cacheable(url_for):
     client = Client()
-    for name in ["home", "careers:role-list", "learning:module-detail", "learning:topic-detail"]:
+    for name in [
+        "home",
+        "careers:role-list",
+        "learning:module-detail",
+        "learning:topic-detail",
+        "careers:role-map",
+        "learning:module-map",
+    ]:
         assert "private" not in client.get(url_for(name)).headers.get("Cache-Control", ""), name

@@ -23,6 +23,11 @@ PUBLIC_QUERIES = {
     "topic-detail": (6, 0),
     "project-list": (3, 3),
     "search": (4, 0),
+    # The role's map: its path (from the home page) and its head (from the role page) are
+    # cached already, its layout is content; the module's map reads the module's topics
+    # and their prerequisites once per content version to lay them out.
+    "role-map": (0, 0),
+    "module-map": (2, 0),
 }
 # Signed in, with sessions read from the database (the session and the user are two of
 # them); where the session store reads from the cache, one fewer on every page.
@@ -35,6 +40,8 @@ SIGNED_IN_QUERIES = {
     "topic-detail": (11, 2),
     "project-list": (5, 5),
     "search": (6, 2),
+    "role-map": (3, 2),  # the third: the learner's states (figures, marks, next-up)
+    "module-map": (5, 2),
     # Readiness states, next-up rows (2) and their marks, reviews due; on a first visit
     # also the newest content version (cached after) and the learner's "seen" mark
     # (written once; since_last_visit).
@@ -60,6 +67,8 @@ def page_urls(content):
         "topic-detail": topic.get_absolute_url(),
         "project-list": reverse("learning:project-list"),
         "search": reverse("search") + "?q=topic",
+        "role-map": reverse("careers:role-map", args=[role.slug]),
+        "module-map": reverse("learning:module-map", args=[module.slug]),
     }
 
 
@@ -107,7 +116,7 @@ def test_signed_in_pages_have_a_fixed_query_count(client, learner):
     assert small == large == expected
     # Stored pages: the user (and the session where it is not read from the cache).
     stored = {"home", "role-list", "role-detail", "module-list", "module-detail"}
-    stored |= {"topic-detail", "dashboard", "portfolio-list"}
+    stored |= {"topic-detail", "dashboard", "portfolio-list", "role-map", "module-map"}
     assert {name: large[name][1] for name in stored} == dict.fromkeys(stored, stored_page_queries())
 
 

@@ -63,3 +63,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Choosing a topic on a map opens its state buttons beside the map (htmx): the focus
+// follows, so a keyboard user lands on them. Without this script the topic's link opens
+// its page, and "Change" in the steps opens the same buttons with a page load.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!trigger || !trigger.classList || !trigger.classList.contains("map-node")) return;
+  const panel = document.getElementById("map-panel");
+  if (!panel) return;
+  panel.setAttribute("tabindex", "-1");
+  panel.focus({ preventScroll: false });
+});

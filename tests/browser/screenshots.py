@@ -29,6 +29,7 @@ PAGES = [
     ("role", "/roles/prompt-engineer/", "ada", False),
     ("module", "/learn/prompt-engineering/", "ada", False),
     ("dashboard", "/dashboard/", "ada", True),
+    ("role-map", "/roles/prompt-engineer/map/", "ada", False),
     ("signup-intent", "/accounts/signup/?intent=target:machine-learning-engineer", None, False),
     ("onboarding-role", "/accounts/welcome/", "newcomer", True),
     ("onboarding-pace", "/accounts/welcome/pace/", "newcomer", False),
@@ -109,7 +110,9 @@ def serve() -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def main() -> int:
+def main(names: list[str] | None = None) -> int:
+    """Draw every page, or only those named (`python -m tests.browser.screenshots role-map`)."""
+    pages = [page for page in PAGES if not names or page[0] in names]
     if not CHROMIUM.exists():
         print(f"Chromium not found at {CHROMIUM} (apt-get install chromium).", file=sys.stderr)
         return 1
@@ -137,7 +140,7 @@ def main() -> int:
             browser = chromium_launch(playwright)
             for scheme in SCHEMES:
                 for width, viewport in VIEWPORTS.items():
-                    for name, path, who, whole in PAGES:
+                    for name, path, who, whole in pages:
                         context = browser.new_context(
                             base_url=base_url, viewport=viewport, color_scheme=scheme
                         )
@@ -166,4 +169,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

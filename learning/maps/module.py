@@ -1,0 +1,97 @@
+"""The map of one module: its active topics and the prerequisites between them, laid out
+once per content version and kept per process."""
+
+import heapq
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from common.cache import content_kept
+from learning.maps.layout import MapLayout, layout_build
+from learning.models import Topic
+
+
+@dataclass(frozen=True, slots=True)
+class MapTopic:
+    pk: int
+    slug: str
+    title: str
+    hours: int
+    module_id: int
+    module_slug: str
+    module_title: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleMap:
+    module_id: int
+    topics: tuple[MapTopic, ...]  # in learning order
+    prerequisites: dict[int, tuple[int, ...]]  # within the module
+    layout: MapLayout
+
+
+def module_map(module) -> ModuleMap:
+    """The map of one module's active topics and the prerequisites between them, for the
+    current content version (laid out once, then kept per process)."""
+    return content_kept(f"module-map:{module.pk}", lambda: _module_map_build(module))
+
+
+def _module_map_build(module) -> ModuleMap:
+    rows = list(
+        Topic.objects.active()
+        .filter(module=module)
+        .order_by("order", "pk")
+        .values_list("pk", "slug", "title", "hours")
+    )
+    ids = {row[0] for row in rows}
+    prerequisites: dict[int, list[int]] = {pk: [] for pk in ids}
+    for topic_id, prerequisite_id in Topic.prerequisites.through.objects.filter(
+        from_topic__in=ids, to_topic__in=ids
+    ).values_list("from_topic_id", "to_topic_id"):
+        prerequisites[topic_id].append(prerequisite_id)
+    order = learning_order([row[0] for row in rows], prerequisites)
+    by_pk = {row[0]: row for row in rows}
+    topics = tuple(
+        MapTopic(
+            pk=pk,
+            slug=by_pk[pk][1],
+            title=by_pk[pk][2],
+            hours=by_pk[pk][3],
+            module_id=module.pk,
+            module_slug=module.slug,
+            module_title=module.title,
+        )
+        for pk in order
+    )
+    layout = layout_build(order, {pk: by_pk[pk][2] for pk in order}, prerequisites)
+    return ModuleMap(
+        module_id=module.pk,
+        topics=topics,
+        prerequisites={pk: tuple(prerequisites[pk]) for pk in order},
+        layout=layout,
+    )
+
+
+def learning_order(ids: Sequence[int], prerequisites: Mapping[int, Sequence[int]]) -> list[int]:
+    """`ids` with each after its prerequisites, otherwise in the given order."""
+    position = {pk: i for i, pk in enumerate(ids)}
+    waiting = {pk: sum(1 for p in prerequisites[pk] if p in position) for pk in ids}
+    needed_by: dict[int, list[int]] = {pk: [] for pk in ids}
+    for pk in ids:
+        for p in prerequisites[pk]:
+            if p in position:
+                needed_by[p].append(pk)
+    ready = [position[pk] for pk, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        pk = ids[heapq.heappop(ready)]
+        order.append(pk)
+        for dependant in needed_by[pk]:
+            waiting[dependant] -= 1
+            if waiting[dependant] == 0:
+                heapq.heappush(ready, position[dependant])
+    if len(order) < len(ids):  # a cycle (the loader refuses them): keep its topics anyway
+        placed = set(order)
+        order += [pk for pk in ids if pk not in placed]
+    return order
