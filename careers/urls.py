@@ -1,13 +1,13 @@
 from django.urls import path
 
-from careers import plan_views, views
+from careers import map_views, plan_views, views
 
 app_name = "careers"
 
 urlpatterns = [
     path("roles/", views.role_list, name="role-list"),
     path("roles/<slug:slug>/", views.role_detail, name="role-detail"),
-    path("roles/<slug:slug>/map/", views.role_map_view, name="role-map"),
+    path("roles/<slug:slug>/map/", map_views.role_map_view, name="role-map"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("changes/", views.change_list, name="change-list"),
     path("plan/", plan_views.plan_detail, name="plan"),

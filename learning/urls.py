@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning import check_views, views
+from learning import check_views, map_views, views
 
 app_name = "learning"
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("learn/", views.module_list, name="module-list"),
     path("learn/<slug:module>/", views.module_detail, name="module-detail"),
     path("learn/<slug:module>/test-out/", check_views.module_check, name="module-check"),
-    path("learn/<slug:module>/map/", views.module_map_view, name="module-map"),
+    path("learn/<slug:module>/map/", map_views.module_map_view, name="module-map"),
     path("learn/<slug:module>/<slug:topic>/", views.topic_detail, name="topic-detail"),
     path("learn/<slug:module>/<slug:topic>/check/", check_views.topic_check, name="topic-check"),
     path("checks/<int:pk>/", check_views.check_attempt, name="check-attempt"),

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import yaml
 
+from careers.content_pack.fast_yaml import gc_paused
 from careers.content_pack.read import (
     MODULES_DIR,
     PROJECTS_FILE,
     QUESTIONS_DIR,
     ROLES_FILE,
-    gc_paused,
 )
 from careers.content_pack.schema import IMPORTANCES
 from careers.models import Responsibility, Role, RoleRequirement

@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from careers.content_pack import moves
-from careers.content_pack.read import content_pack_read, gc_paused
+from careers.content_pack.fast_yaml import gc_paused
+from careers.content_pack.read import content_pack_read
 from careers.content_pack.sync import Upsert, children_write, links_write
 from careers.models import ContentVersion, Responsibility, Role, RoleRequirement
 from common.cache import content_cache_bump
