@@ -36,6 +36,7 @@ def role_map_context(request, role, drawn, topic_slug) -> dict:
         drawn.layout,
         states,
         set(next_up_ids(path, done)) if request.user.is_authenticated else set(),
+        verified={pk for pk, fresh in done.topics.items() if fresh},
     )
     return {
         "nodes": nodes,

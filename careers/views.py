@@ -199,9 +199,7 @@ def _dashboard_tick(request, topic, tick, done):
             if progress and request.user.pace_chosen
             else None
         ),
-        "done_hours_anywhere": sum(
-            figures.hours for figures in done_by_module(request.user).values()
-        ),
+        "done_hours_anywhere": sum(figures.hours for figures in done.values()),
         "dashboard_url": reverse("careers:dashboard"),
         "next_url": reverse("careers:dashboard"),
     }

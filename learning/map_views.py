@@ -40,6 +40,7 @@ def module_map_context(request, module, drawn, topic_slug) -> dict:
         set(next_steps([t.pk for t in drawn.topics], drawn.prerequisites, done.topics))
         if request.user.is_authenticated
         else set(),
+        verified={pk for pk, fresh in done.topics.items() if fresh},
     )
     total_hours, topic_count = module_totals().get(module.pk, (0, 0))
     done_here = done.get(module.pk, NOTHING_DONE)

@@ -35,10 +35,12 @@ class NodeView:
     is_next: bool
     colour: int
     step: int
+    verified: bool = False  # complete and backed by a passed check, not gone stale
 
     @property
     def mark(self) -> str:
-        return STATE_MARKS[self.state]
+        mark = STATE_MARKS[self.state]
+        return f"{mark}, verified" if mark and self.verified else mark
 
     @property
     def state_label(self) -> str:
@@ -97,9 +99,11 @@ def module_colours(topics: Iterable[MapTopic]) -> dict[int, int]:
     return colours
 
 
-def map_nodes(topics, layout: MapLayout, states: Mapping[int, str], next_ids) -> list[NodeView]:
+def map_nodes(
+    topics, layout: MapLayout, states: Mapping[int, str], next_ids, verified=()
+) -> list[NodeView]:
     """The map's nodes in learning order (the keyboard's order), each with the learner's
-    state (`not_started` for a visitor)."""
+    state (`not_started` for a visitor) and whether it is verified."""
     colours = module_colours(topics)
     step = {pk: at + 1 for at, layer in enumerate(layout.layers) for pk in layer}
     return [
@@ -110,6 +114,7 @@ def map_nodes(topics, layout: MapLayout, states: Mapping[int, str], next_ids) ->
             is_next=topic.pk in next_ids,
             colour=colours[topic.module_id],
             step=step[topic.pk],
+            verified=topic.pk in verified,
         )
         for topic in topics
     ]

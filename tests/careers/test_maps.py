@@ -156,6 +156,11 @@ def test_htmx_opens_the_panel_and_redraws_the_map(client, learner, path_content)
     panel = client.get(map_url(role) + f"?topic={topics['models'].slug}", HTTP_HX_REQUEST="true")
     assert panel.content.decode().lstrip().startswith('<section id="map-panel"')
     assert "<html" not in panel.content.decode()
+    # A check is one step away from the map (issue 16).
+    check_url = reverse(
+        "learning:topic-check", args=[topics["models"].module.slug, topics["models"].slug]
+    )
+    assert f'href="{check_url}"' in panel.content.decode()
     response = client.post(
         map_url(role), {"topic": topics["vectors"].slug, "state": "done"}, HTTP_HX_REQUEST="true"
     )
@@ -243,3 +248,16 @@ def test_the_maps_next_up_is_the_dashboards(client, learner, path_content):  # n
     svg = svg_of(client.get(map_url(role)))
     marked = re.findall(r'id="map-node-([^"]+)" class="[^"]*is-next', svg)
     assert marked == [topic.slug for topic in next_up(learner, role)]
+
+
+def test_a_verified_topic_says_so_on_the_map_and_a_claim_does_not(client, learner, path_content):  # noqa: F811
+    from django.utils import timezone
+
+    topics = path_content["topics"]
+    topic_state_set(user=learner, topic=topics["vectors"], state="done", verified_at=timezone.now())
+    topic_state_set(user=learner, topic=topics["basics"], state="skipped")
+    client.force_login(learner)
+    svg = svg_of(client.get(map_url(path_content["role"])))
+    assert "✓ Done, verified" in node_of(svg, topics["vectors"].slug)
+    assert "✓ Known" in node_of(svg, topics["basics"].slug)
+    assert "verified" not in node_of(svg, topics["basics"].slug)
