@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from common.cache import page_versions
+from common.fragments import stored_page
 from common.timezones import learner_today
 from learning.checks import (
     ATTEMPT_LIFETIME,
@@ -116,25 +118,36 @@ def check_attempt(request, pk):
                 status=refusal.status,
             )
         return redirect(reverse("learning:check-attempt", kwargs={"pk": pk}) + "#result")
-    try:
-        answers = attempt_answers(request.user, pk)
-    except CheckRefused as refusal:
-        raise_404(refusal)
-    attempt = answers[0].attempt
-    if attempt.submitted_at is None:
-        expired = attempt.expires_at <= timezone.now()
-        return render(
-            request,
-            "learning/check_form.html",
-            {
+    # The attempt's head (also whose it is) decides which page it is; the page itself is
+    # stored under everything it shows: the versions, the attempt, submitted or expired.
+    head = (
+        CheckAttempt.objects.filter(pk=pk, user=request.user)
+        .values("kind", "submitted_at", "expires_at")
+        .first()
+    )
+    if head is None:
+        raise Http404("There is no such check.")
+    submitted = head["submitted_at"] is not None
+    expired = not submitted and head["expires_at"] <= timezone.now()
+    page = stored_page("check-attempt", *page_versions(request.user), pk, submitted, expired)
+    context = {"page": page, "kind_label": CheckAttempt.Kind(head["kind"]).label, "nav": "learn"}
+    if not page.stored:
+        try:
+            answers = attempt_answers(request.user, pk)
+        except CheckRefused as refusal:
+            raise_404(refusal)
+        attempt = answers[0].attempt
+        if submitted:
+            context |= _result_context(request, attempt, answers)
+        else:
+            context |= {
                 "attempt": attempt,
                 "answers": scored(answers, reveal=False),
                 "expired": expired,
                 "minutes": int(ATTEMPT_LIFETIME.total_seconds() // 60),
-                "nav": "learn",
-            },
-        )
-    return render(request, "learning/check_result.html", _result_context(request, attempt, answers))
+            }
+    template = "learning/check_result.html" if submitted else "learning/check_form.html"
+    return render(request, template, context)
 
 
 def raise_404(refusal: CheckRefused):

@@ -330,3 +330,16 @@ def test_scoring_endpoint_never_fails_and_records_only_valid_answers(learner_cli
         assert response.status_code == 400
         assert attempt.submitted_at is None
         assert not attempt.answers.filter(chosen__isnull=False).exists()
+
+
+def test_a_stored_check_page_still_shows_when_it_expired(learner_client, learner, topic):
+    """The check page is stored under whether it has expired, so a page stored while it was
+    open is never served once the hour is over (and a submitted one becomes its result)."""
+    attempt = topic_check_start(user=learner, topic=topic)
+    url = reverse("learning:check-attempt", args=[attempt.pk])
+    assert "This check expired" not in learner_client.get(url).content.decode()
+    # An update without signals: nothing but the clock moves on for this page.
+    CheckAttempt.objects.filter(pk=attempt.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert "This check expired" in learner_client.get(url).content.decode()
