@@ -85,8 +85,9 @@ $(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 test: lint check-migrations pytest  ## The whole suite: lint, migrations check, pytest (SQLite, or DATABASE_URL)
 
-bench: install  ## Benchmark on a large synthetic data set; prints a table, writes bench/results.json
+bench: install  ## Benchmark on a large synthetic data set; prints a table, writes bench/results.json; then the weekly emails of 10,000 learners
 	$(RUN) python -m bench.run $(BENCH_ARGS)
+	$(RUN) python -m bench.weekly_emails
 
 bench-maps: install  ## Role maps of the shipped and the bench pack: layout time, crossings, size, SVG KB
 	$(RUN) python -m bench.maps
