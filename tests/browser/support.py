@@ -86,9 +86,10 @@ class PageWatch:
             self.problems.append(f"console error: {message.text} ({message.location})")
 
     def _request_failed(self, request) -> None:
-        # Chromium cancels a page's unfinished requests when the page navigates away (the
-        # admin's icons after "Save"): that is the browser's doing, not a failure of ours.
-        if request.failure == "net::ERR_ABORTED" and request.resource_type != "document":
+        # Chromium cancels a page's unfinished requests, the page itself included, when the
+        # test navigates away (the admin's icons after "Save", a redirect still loading):
+        # that is the browser's doing; a failure of ours shows as a status (`_response`).
+        if request.failure == "net::ERR_ABORTED":
             return
         self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
