@@ -10,13 +10,13 @@ The paths depend on content alone: they are computed for every role at once (thr
 queries), cached per content version and kept per process, read-only.
 """
 
-import heapq
 from dataclasses import dataclass
 from functools import cached_property
 
 from careers.catalogue import catalogue
 from common.cache import content_kept
-from learning.graph import with_prerequisites
+from learning.graph import learning_order, with_prerequisites
+from learning.maps import MapTopic
 from learning.models import Topic
 
 CORE = "core"  # a topic of a core module
@@ -27,15 +27,9 @@ KIND_RANK = {CORE: 0, GROUNDWORK: 0, RECOMMENDED: 1}
 
 
 @dataclass(frozen=True, slots=True)
-class PathTopic:
-    pk: int
-    slug: str
-    title: str
-    hours: int
-    module_id: int
-    module_slug: str
-    module_title: str
-    kind: str
+class PathTopic(MapTopic):
+    """A topic on a role's path; `kind` says which part of it (CORE, GROUNDWORK,
+    RECOMMENDED)."""
 
     @property
     def is_core(self) -> bool:
@@ -164,7 +158,7 @@ def _path_build(role_id, requirements, topics, prerequisites, by_module) -> Role
         row = topics[pk]
         return (KIND_RANK[kind[pk]], row[7], row[4], row[8], pk)
 
-    order = _learning_order(kind, prerequisites, sort_key)
+    order = learning_order(list(kind), prerequisites, sort_key)
     path_topics = tuple(
         PathTopic(
             pk=pk,
@@ -201,28 +195,3 @@ def _path_build(role_id, requirements, topics, prerequisites, by_module) -> Role
         core_module_ids=tuple(modules[CORE]),
         recommended_module_ids=tuple(modules[RECOMMENDED]),
     )
-
-
-def _learning_order(kind: dict, prerequisites: dict, sort_key) -> list[int]:
-    """The topics of `kind` with each after its prerequisites, and otherwise in
-    `sort_key` order (a topological sort that always takes the smallest ready key)."""
-    waiting = {pk: sum(1 for p in prerequisites[pk] if p in kind) for pk in kind}
-    needed_by: dict[int, list[int]] = {pk: [] for pk in kind}
-    for pk in kind:
-        for prerequisite in prerequisites[pk]:
-            if prerequisite in kind:
-                needed_by[prerequisite].append(pk)
-    ready = [sort_key(pk) for pk, count in waiting.items() if count == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        pk = heapq.heappop(ready)[-1]
-        order.append(pk)
-        for dependant in needed_by[pk]:
-            waiting[dependant] -= 1
-            if waiting[dependant] == 0:
-                heapq.heappush(ready, sort_key(dependant))
-    if len(order) < len(kind):  # a cycle (the loader refuses them): keep its topics anyway
-        placed = set(order)
-        order += sorted((pk for pk in kind if pk not in placed), key=sort_key)
-    return order

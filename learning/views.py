@@ -83,17 +83,25 @@ def module_list(request):
     return render(request, "learning/module_list.html", context)
 
 
-@require_safe
-def module_detail(request, module):
-    slug = module
+def module_or_moved(slug: str, url_name: str):
+    """The active module at `slug` (kept per content version); for a slug a module had
+    before it was renamed, a permanent redirect to `url_name` at its new slug; else 404."""
     module = content_cached(
         f"module:{slug}", lambda: Module.objects.active().filter(slug=slug).first()
     )
-    if module is None:
-        moved = Module.objects.active().filter(redirects__old_slug=slug).first()
-        if moved:
-            return redirect(moved, permanent=True)
-        raise Http404("No such module.")
+    if module is not None:
+        return module
+    moved = Module.objects.active().filter(redirects__old_slug=slug).first()
+    if moved:
+        return redirect(url_name, module=moved.slug, permanent=True)
+    raise Http404("No such module.")
+
+
+@require_safe
+def module_detail(request, module):
+    module = module_or_moved(module, "learning:module-detail")
+    if isinstance(module, HttpResponse):
+        return module
 
     next_url = request.get_full_path()
     page = stored_page("module-page", *page_versions(request.user), module.pk, next_url)

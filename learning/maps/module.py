@@ -1,17 +1,18 @@
 """The map of one module: its active topics and the prerequisites between them, laid out
 once per content version and kept per process."""
 
-import heapq
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from common.cache import content_kept
+from learning.graph import learning_order
 from learning.maps.layout import MapLayout, layout_build
 from learning.models import Topic
 
 
 @dataclass(frozen=True, slots=True)
 class MapTopic:
+    """A topic as a map draws it (a role's path extends it: careers.path.PathTopic)."""
+
     pk: int
     slug: str
     title: str
@@ -70,28 +71,3 @@ def _module_map_build(module) -> ModuleMap:
         prerequisites={pk: tuple(prerequisites[pk]) for pk in order},
         layout=layout,
     )
-
-
-def learning_order(ids: Sequence[int], prerequisites: Mapping[int, Sequence[int]]) -> list[int]:
-    """`ids` with each after its prerequisites, otherwise in the given order."""
-    position = {pk: i for i, pk in enumerate(ids)}
-    waiting = {pk: sum(1 for p in prerequisites[pk] if p in position) for pk in ids}
-    needed_by: dict[int, list[int]] = {pk: [] for pk in ids}
-    for pk in ids:
-        for p in prerequisites[pk]:
-            if p in position:
-                needed_by[p].append(pk)
-    ready = [position[pk] for pk, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        pk = ids[heapq.heappop(ready)]
-        order.append(pk)
-        for dependant in needed_by[pk]:
-            waiting[dependant] -= 1
-            if waiting[dependant] == 0:
-                heapq.heappush(ready, position[dependant])
-    if len(order) < len(ids):  # a cycle (the loader refuses them): keep its topics anyway
-        placed = set(order)
-        order += [pk for pk in ids if pk not in placed]
-    return order

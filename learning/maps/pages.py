@@ -5,7 +5,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper
+from django.http import HttpResponse
+from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 
+from common.cache import page_versions
+from common.fragments import stored_page
 from learning.maps.layout import NODE_WIDTH, MapLayout, MapNode
 from learning.maps.module import MapTopic
 from learning.models import TopicState
@@ -161,6 +166,54 @@ def learner_states(user):
 # Pages
 
 
+def learner_map(user, topics, layout: MapLayout, topic_slug: str, next_for):
+    """What changes on a map with the learner: the nodes with their states, the steps,
+    the key and the chosen topic's panel, and the learner's complete topics
+    (`next_for(done)` gives the next-up ids; one query over their states, none for a
+    visitor). Returns (context, done)."""
+    states, done = learner_states(user)
+    nodes = map_nodes(
+        topics,
+        layout,
+        states,
+        set(next_for(done)) if user.is_authenticated else set(),
+        verified={pk for pk, fresh in done.topics.items() if fresh},
+    )
+    context = {
+        "nodes": nodes,
+        "steps": map_steps(nodes),
+        "legend": map_legend(topics),
+        "panel": map_panel(user, nodes, topic_slug),
+    }
+    return context, done
+
+
+def map_page(request, *, static: dict, learner_context, stored_as: tuple, template: str):
+    """The flow of a map page, a role's or a module's. A POST sets a topic's state and
+    answers, for htmx, with the map redrawn; an htmx GET with `?topic=<slug>` answers
+    with that topic's state buttons; any other GET is the whole page, stored per learner
+    and content version under `stored_as` (a name and the ids it shows).
+    `learner_context(topic_slug)` reads what changes with the learner; `static` is the
+    rest (content alone)."""
+    if request.method == "POST":
+        tick = map_state_post(request, static["map_url"])
+        if isinstance(tick, HttpResponse):
+            return tick
+        context = {**static, **learner_context(tick.topic.slug), "tick": tick}
+        return render(request, "learning/_map_tick.html", context)
+    topic_slug = request.GET.get("topic", "")
+    context = dict(static)
+    if request.htmx and topic_slug:
+        context |= learner_context(topic_slug)
+        return render(request, "learning/_map_panel.html", context)
+    name, *ids = stored_as
+    page = stored_page(name, *page_versions(request.user), *ids, request.get_full_path())
+    context["page"] = page
+    if not page.stored:
+        context |= learner_context(topic_slug)
+    return render(request, template, context)
+
+
 def map_panel(user, nodes: list[NodeView], topic_slug: str) -> NodeView | None:
     """The chosen node, whose state buttons open beside the map."""
     if not topic_slug:
@@ -173,7 +226,7 @@ def map_state_post(request, map_url: str):
     ends the request (a visitor to sign in, a bad state refused)."""
     from django.contrib import messages
     from django.contrib.auth.views import redirect_to_login
-    from django.http import Http404, HttpResponse
+    from django.http import Http404
     from django.shortcuts import redirect
 
     from learning.forms import TopicStateForm
@@ -186,9 +239,7 @@ def map_state_post(request, map_url: str):
     if not request.user.is_authenticated:
         login_url = redirect_to_login(f"{map_url}?topic={topic.slug}").url
         if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = login_url
-            return response
+            return HttpResponseClientRedirect(login_url)
         return redirect(login_url)
     form = TopicStateForm(request.POST)
     if not form.is_valid():

@@ -176,6 +176,10 @@ def test_a_visitor_posting_a_state_is_sent_to_sign_in(client, path_content):  # 
     slug = path_content["topics"]["vectors"].slug
     response = client.post(map_url(role), {"topic": slug, "state": "done"})
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    # From htmx, the browser is told to go there, back to this topic on the map after.
+    response = client.post(map_url(role), {"topic": slug, "state": "done"}, HTTP_HX_REQUEST="true")
+    target = response.headers["HX-Redirect"]
+    assert target.startswith(reverse("accounts:login")) and f"topic%3D{slug}" in target
 
 
 def test_unknown_role_topic_and_state_are_refused(client, learner, path_content):  # noqa: F811
