@@ -155,21 +155,19 @@ class SettingsForm(FirstErrorFocus, forms.ModelForm):
         min_value=1,
         max_value=100,
         help_text="From 1 to 100; used to estimate how long your path will take.",
-        error_messages={
-            "min_value": "Enter a whole number of hours from 1 to 100.",
-            "max_value": "Enter a whole number of hours from 1 to 100.",
-            "invalid": "Enter a whole number of hours from 1 to 100.",
-            "required": "Enter a whole number of hours from 1 to 100.",
-        },
+        error_messages=dict.fromkeys(
+            ("min_value", "max_value", "invalid", "required"),
+            "Enter a whole number of hours from 1 to 100.",
+        ),
     )
     time_zone = forms.ChoiceField(
         label="Time zone",
         choices=[],
         help_text="Your weeks, streaks, plan, calendar and emails follow it.",
-        error_messages={
-            "invalid_choice": "Choose a time zone from the list, such as Europe/Paris.",
-            "required": "Choose a time zone from the list, such as Europe/Paris.",
-        },
+        error_messages=dict.fromkeys(
+            ("invalid_choice", "required"),
+            "Choose a time zone from the list, such as Europe/Paris.",
+        ),
     )
     study_days = forms.TypedMultipleChoiceField(
         label="Study days",
@@ -186,10 +184,7 @@ class SettingsForm(FirstErrorFocus, forms.ModelForm):
         label="Study time",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text="When a study session starts, in your time zone.",
-        error_messages={
-            "invalid": "Enter a time such as 18:30.",
-            "required": "Enter a time such as 18:30.",
-        },
+        error_messages=dict.fromkeys(("invalid", "required"), "Enter a time such as 18:30."),
     )
     public_handle = forms.CharField(
         label="Public handle",
@@ -230,16 +225,7 @@ class SettingsForm(FirstErrorFocus, forms.ModelForm):
             ),
         }
 
-    field_order = [
-        "display_name",
-        "target_role",
-        "weekly_hours",
-        "time_zone",
-        "study_days",
-        "study_time",
-        "weekly_email",
-        "is_progress_public",
-    ]
+    field_order = ["display_name", "target_role", *Meta.fields[1:]]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

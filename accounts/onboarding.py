@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.services import target_role_set
+from accounts.services import target_role_set, weekly_hours_set
 from careers.models import Role
 from careers.readiness import role_progress
 from common.redirects import safe_next
@@ -159,20 +159,16 @@ def onboarding_role(request):
     if form.is_valid():
         target_role_set(user=request.user, role=form.cleaned_data["role"])
         return redirect(_step_url(request, "accounts:onboarding-pace"))
-    context = _context(
+    return _choice_step(
         request,
         1,
-        form=form,
-        field=form["role"],
+        form["role"],
         title="Your target role",
         heading="Which role are you aiming for?",
         lead="Your dashboard measures how far you are from this role. You can change it at "
         "any time without losing progress.",
         action=reverse("accounts:onboarding-role"),
         skip_url=_step_url(request, "accounts:onboarding-pace"),
-    )
-    return render(
-        request, "accounts/onboarding_choice.html", context, status=400 if form.errors else 200
     )
 
 
@@ -184,15 +180,12 @@ def onboarding_pace(request):
     initial = {"weekly_hours": user.weekly_hours} if user.pace_chosen else {}
     form = PaceStepForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
-        user.weekly_hours = form.cleaned_data["weekly_hours"]
-        user.pace_chosen = True
-        user.save(update_fields=["weekly_hours", "pace_chosen"])
+        weekly_hours_set(user=user, hours=form.cleaned_data["weekly_hours"])
         return redirect(_step_url(request, "accounts:onboarding-known", index=1))
-    context = _context(
+    return _choice_step(
         request,
         2,
-        form=form,
-        field=form["weekly_hours"],
+        form["weekly_hours"],
         title="Your weekly hours",
         heading="How much time can you give each week?",
         lead="With this your dashboard can say when you could be ready. An honest guess is "
@@ -200,8 +193,16 @@ def onboarding_pace(request):
         action=reverse("accounts:onboarding-pace"),
         skip_url=_step_url(request, "accounts:onboarding-known", index=1),
     )
+
+
+def _choice_step(request, step: int, field, **text):
+    """A step that asks one choice (the role, the pace): 400 with the form's errors."""
+    context = _context(request, step, form=field.form, field=field, **text)
     return render(
-        request, "accounts/onboarding_choice.html", context, status=400 if form.errors else 200
+        request,
+        "accounts/onboarding_choice.html",
+        context,
+        status=400 if field.form.errors else 200,
     )
 
 

@@ -107,6 +107,13 @@ def user_settings_save(*, form) -> None:
         target_role_set(user=user, role=form.cleaned_data["target_role"])
 
 
+def weekly_hours_set(*, user: User, hours: int) -> None:
+    """The learner's pace, chosen: the dashboard's ready-by date and the plan follow it."""
+    user.weekly_hours = hours
+    user.pace_chosen = True
+    user.save(update_fields=["weekly_hours", "pace_chosen"])
+
+
 def weekly_email_schedule(*, user: User) -> None:
     """Set when the learner's next weekly email is due from their current choices (none
     when they have not opted in). Moving it within a week never sends twice: one email per

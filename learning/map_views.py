@@ -8,7 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from learning.graph import next_steps
 from learning.maps import learner_map, map_page, module_map
-from learning.progress import NOTHING_DONE, module_totals, percent
+from learning.progress import module_progress
 from learning.views import module_or_moved
 
 
@@ -24,17 +24,9 @@ def module_map_context(request, module, drawn, topic_slug) -> dict:
         topic_slug,
         lambda done: next_steps(order, drawn.prerequisites, done.topics),
     )
-    context["module_progress"] = None
-    if request.user.is_authenticated:
-        total_hours, topic_count = module_totals().get(module.pk, (0, 0))
-        done_here = done.get(module.pk, NOTHING_DONE)
-        context["module_progress"] = {
-            "total_hours": total_hours,
-            "done_hours": done_here.hours,
-            "topic_count": topic_count,
-            "done_count": done_here.topics,
-            "percent": percent(done_here.hours, total_hours),
-        }
+    context["module_progress"] = (
+        module_progress(module.pk, done) if request.user.is_authenticated else None
+    )
     return context
 
 

@@ -55,6 +55,23 @@ class ModuleDone(NamedTuple):
 
 NOTHING_DONE = ModuleDone()
 
+
+def module_progress(module_id: int, done) -> dict:
+    """A learner's figures on one module, as the module's pages show them: topics and
+    hours done or already known against the module's, verified topics and a percent of
+    the hours. `done` is what `done_by_module` gives."""
+    total_hours, topic_count = module_totals().get(module_id, (0, 0))
+    done_here = done.get(module_id, NOTHING_DONE)
+    return {
+        "total_hours": total_hours,
+        "done_hours": done_here.hours,
+        "topic_count": topic_count,
+        "done_count": done_here.topics,
+        "verified_count": done_here.verified_topics,
+        "percent": percent(done_here.hours, total_hours),
+    }
+
+
 # A verification counts while the topic is complete and no review has been missed since.
 FRESHLY_VERIFIED = Q(verified_at__isnull=False, needs_review=False)
 

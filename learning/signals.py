@@ -25,31 +25,23 @@ def _portfolio_modules_changed(sender, instance, **kwargs):
 
 
 def connect_signals():
-    from learning.models import (
-        Module,
-        PortfolioProject,
-        ProjectIdea,
-        Question,
-        Resource,
-        Topic,
-        TopicState,
-    )
+    from learning import models
 
     watch_content(
-        Module,
-        Topic,
-        Resource,
-        ProjectIdea,
+        models.Module,
+        models.Topic,
+        models.Resource,
+        models.ProjectIdea,
         # Which topics can come due for review (the dashboard, the plan) follows them.
-        Question,
-        through=[Topic.prerequisites.through, ProjectIdea.modules.through],
+        models.Question,
+        through=[models.Topic.prerequisites.through, models.ProjectIdea.modules.through],
     )
     # Topic states are only ever deleted with their learner or topic; a delete receiver
     # would make Django load every row of such a cascade one by one.
-    watch_learner_rows(TopicState, deletes=False)
-    watch_learner_rows(PortfolioProject)
+    watch_learner_rows(models.TopicState, deletes=False)
+    watch_learner_rows(models.PortfolioProject)
     m2m_changed.connect(
         _portfolio_modules_changed,
-        sender=PortfolioProject.modules.through,
+        sender=models.PortfolioProject.modules.through,
         dispatch_uid="learner-portfolio-modules",
     )

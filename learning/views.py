@@ -28,7 +28,7 @@ from learning.progress import (
     NOTHING_DONE,
     done_by_module,
     learner_marks,
-    module_totals,
+    module_progress,
     percent,
     topic_row,
 )
@@ -46,15 +46,7 @@ def summary_context(user, module, done=None):
         return context
     if done is None:
         done = done_by_module(user)
-    total_hours, topic_count = module_totals().get(module.pk, (0, 0))
-    done_here = done.get(module.pk, NOTHING_DONE)
-    context["module_progress"] = {
-        "total_hours": total_hours,
-        "done_hours": done_here.hours,
-        "topic_count": topic_count,
-        "done_count": done_here.topics,
-        "verified_count": done_here.verified_topics,
-    }
+    context["module_progress"] = module_progress(module.pk, done)
     context["target_readiness"] = role_hooks.target_readiness(user, done)
     return context
 
