@@ -107,17 +107,7 @@ def role_path(role) -> RolePath:
 def _role_paths_build() -> dict[int, RolePath]:
     topics = {
         row[0]: row
-        for row in Topic.objects.active().values_list(
-            "pk",
-            "slug",
-            "title",
-            "hours",
-            "module_id",
-            "module__slug",
-            "module__title",
-            "module__order",
-            "order",
-        )
+        for row in Topic.objects.active().values_list(*PathTopic.COLUMNS, "module__order", "order")
     }
     prerequisites: dict[int, list[int]] = {pk: [] for pk in topics}
     for topic_id, prerequisite_id in Topic.prerequisites.through.objects.filter(
@@ -159,19 +149,7 @@ def _path_build(role_id, requirements, topics, prerequisites, by_module) -> Role
         return (KIND_RANK[kind[pk]], row[7], row[4], row[8], pk)
 
     order = learning_order(list(kind), prerequisites, sort_key)
-    path_topics = tuple(
-        PathTopic(
-            pk=pk,
-            slug=topics[pk][1],
-            title=topics[pk][2],
-            hours=topics[pk][3],
-            module_id=topics[pk][4],
-            module_slug=topics[pk][5],
-            module_title=topics[pk][6],
-            kind=kind[pk],
-        )
-        for pk in order
-    )
+    path_topics = tuple(PathTopic(*topics[pk][:7], kind=kind[pk]) for pk in order)
     # Walking back from each core topic in path order, a topic already reached was
     # reached, with everything it needs, from an earlier core topic.
     needed_for: dict[int, int] = {}

@@ -245,11 +245,7 @@ def _checks_add(*, user: User, file: DataFile, ids: dict[str, dict[str, int]]) -
     """Add the file's checks that are not here yet (same kind and start), each scored
     again against our questions. Returns how many were added."""
     have = set(CheckAttempt.objects.for_user(user).values_list("kind", "started_at"))
-    rows = []
-    for row in file.check_attempts:
-        if (row.kind, row.started_at) not in have:
-            have.add((row.kind, row.started_at))
-            rows.append(row)
+    rows = _not_here_yet(file.check_attempts, have, lambda row: (row.kind, row.started_at))
     if not rows:
         return 0
     correct_of = {
@@ -316,11 +312,7 @@ def _projects_add(*, user: User, file: DataFile, ids: dict[str, dict[str, int]])
     """Add the file's portfolio projects that are not here yet: a project with the same
     title and creation time is. Returns how many were added."""
     have = set(PortfolioProject.objects.for_user(user).values_list("title", "created_at"))
-    rows = []
-    for row in file.portfolio_projects:
-        if (row.title, row.created_at) not in have:
-            have.add((row.title, row.created_at))
-            rows.append(row)
+    rows = _not_here_yet(file.portfolio_projects, have, lambda row: (row.title, row.created_at))
     projects = PortfolioProject.objects.bulk_create(
         PortfolioProject(
             user=user,
@@ -340,3 +332,15 @@ def _projects_add(*, user: User, file: DataFile, ids: dict[str, dict[str, int]])
         for slug in row.modules
     )
     return len(projects)
+
+
+def _not_here_yet(rows, have: set, key) -> list:
+    """The rows whose `key` is neither in `have` (what the account holds) nor given by an
+    earlier row of the file: importing a file twice, or one that repeats a row, adds it
+    once."""
+    new = []
+    for row in rows:
+        if key(row) not in have:
+            have.add(key(row))
+            new.append(row)
+    return new

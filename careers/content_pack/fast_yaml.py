@@ -14,14 +14,7 @@ class _PackLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
-            seen = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in seen:
-                        raise yaml.constructor.ConstructorError(
-                            None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
-                        )
-                    seen.add(key_node.value)
+            _refuse_duplicate_keys(node)
         return super().construct_mapping(node, deep=deep)
 
     def resolve(self, kind, value, implicit):
@@ -35,6 +28,18 @@ class _PackLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
                         return tag
             return self.DEFAULT_SCALAR_TAG
         return super().resolve(kind, value, implicit)
+
+
+def _refuse_duplicate_keys(node) -> None:
+    """A mapping that gives one key twice is an error, not "the last one wins"."""
+    seen = set()
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
+                )
+            seen.add(key_node.value)
 
 
 @contextmanager
@@ -84,14 +89,8 @@ def _node_value(loader, node, made: dict):
         and not any(key.tag == _MERGE for key, _ in node.value)
     ):
         mapping = made[id(node)] = {}
-        seen = set()
+        _refuse_duplicate_keys(node)
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
-                    )
-                seen.add(key_node.value)
             key = _node_value(loader, key_node, made)
             try:
                 hash(key)

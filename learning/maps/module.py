@@ -22,6 +22,9 @@ class MapTopic:
     module_title: str
     kind: str = ""
 
+    # The columns of a topic row that make one, in the order of the fields above.
+    COLUMNS = ("pk", "slug", "title", "hours", "module_id", "module__slug", "module__title")
+
 
 @dataclass(frozen=True)
 class ModuleMap:
@@ -38,33 +41,21 @@ def module_map(module) -> ModuleMap:
 
 
 def _module_map_build(module) -> ModuleMap:
-    rows = list(
-        Topic.objects.active()
+    rows = {
+        row[0]: row
+        for row in Topic.objects.active()
         .filter(module=module)
         .order_by("order", "pk")
-        .values_list("pk", "slug", "title", "hours")
-    )
-    ids = {row[0] for row in rows}
-    prerequisites: dict[int, list[int]] = {pk: [] for pk in ids}
+        .values_list(*MapTopic.COLUMNS)
+    }
+    prerequisites: dict[int, list[int]] = {pk: [] for pk in rows}
     for topic_id, prerequisite_id in Topic.prerequisites.through.objects.filter(
-        from_topic__in=ids, to_topic__in=ids
+        from_topic__in=rows, to_topic__in=rows
     ).values_list("from_topic_id", "to_topic_id"):
         prerequisites[topic_id].append(prerequisite_id)
-    order = learning_order([row[0] for row in rows], prerequisites)
-    by_pk = {row[0]: row for row in rows}
-    topics = tuple(
-        MapTopic(
-            pk=pk,
-            slug=by_pk[pk][1],
-            title=by_pk[pk][2],
-            hours=by_pk[pk][3],
-            module_id=module.pk,
-            module_slug=module.slug,
-            module_title=module.title,
-        )
-        for pk in order
-    )
-    layout = layout_build(order, {pk: by_pk[pk][2] for pk in order}, prerequisites)
+    order = learning_order(list(rows), prerequisites)
+    topics = tuple(MapTopic(*rows[pk]) for pk in order)
+    layout = layout_build(order, {topic.pk: topic.title for topic in topics}, prerequisites)
     return ModuleMap(
         module_id=module.pk,
         topics=topics,
