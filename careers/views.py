@@ -184,13 +184,13 @@ def _dashboard_page(request, template, **extra):
     return render(request, template, context)
 
 
-def _dashboard_tick(request, topic, tick, done):
+def _dashboard_tick(request, topic, tick, written, done):
     """The answer to an htmx tick on the dashboard: the row, marked, in its place (the list
     does not move under the cursor), the readiness card and the status line."""
     role = catalogue().roles.get(request.user.target_role_id)
     progress = role_progress(request.user, role, done) if role is not None else None
     context = {
-        "topic": learner_marks(request.user, [topic])[0],
+        "topic": learner_marks(request.user, [topic], written=written, done=done)[0],
         "tick": tick,
         "role": role,
         "progress": progress,
@@ -221,11 +221,11 @@ def dashboard(request):
                 return HttpResponse("That is not a valid state.", status=400)
             messages.error(request, "That is not a valid state; nothing was changed.")
             return redirect("careers:dashboard")
-        tick, done = topic_state_tick(
+        tick, written, done = topic_state_tick(
             user=request.user, topic=topic, state=form.cleaned_data["state"]
         )
         if request.htmx:
-            return _dashboard_tick(request, topic, tick, done)
+            return _dashboard_tick(request, topic, tick, written, done)
         if tick.changed:
             messages.success(request, tick.message, extra_tags=tick.undo_tag)
         return redirect(reverse("careers:dashboard") + f"#topic-{topic.slug}")

@@ -3,13 +3,9 @@
 from django.db import models
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 
@@ -61,39 +57,6 @@ class TopicQuerySet(models.QuerySet):
                 Prefetch("prerequisites", queryset=prerequisites, to_attr="active_prerequisites")
             )
         )
-
-    def with_user_state(self, user):
-        """Annotate `user_state` ("not_started" when none) and `has_note` for one learner."""
-        from learning.models import TopicState
-
-        if not user.is_authenticated:
-            return self.annotate(
-                user_state=Value("not_started"), has_note=Value(False), is_complete=Value(False)
-            )
-        states = TopicState.objects.filter(user=user, topic=OuterRef("pk"))
-        return self.annotate(
-            user_state=Coalesce(Subquery(states.values("state")[:1]), Value("not_started")),
-            has_note=Exists(states.exclude(note="")),
-            is_complete=Exists(states.filter(state__in=COMPLETE_STATES)),
-        )
-
-    def with_prerequisites_met(self, user):
-        """Annotate `prerequisites_met`: every active prerequisite is done or skipped."""
-        from learning.models import Topic, TopicState
-
-        through = Topic.prerequisites.through
-        unmet = through.objects.filter(
-            from_topic=OuterRef("pk"),
-            to_topic__is_archived=False,
-            to_topic__module__is_archived=False,
-        ).exclude(
-            Exists(
-                TopicState.objects.filter(
-                    user=user, topic=OuterRef("to_topic"), state__in=COMPLETE_STATES
-                )
-            )
-        )
-        return self.annotate(prerequisites_met=~Exists(unmet))
 
 
 class TopicStateQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from learning.hooks import role_hooks
 from learning.models import PortfolioProject, Topic, TopicState, TopicStateChange
-from learning.progress import LearnerDone, Tick, done_by_module, module_totals
+from learning.progress import Tick, done_by_module, module_totals
 from learning.querysets import COMPLETE_STATES
 from learning.reviews import next_review_on
 
@@ -37,12 +37,21 @@ def topic_state_set(
     review moves out by the learner's current interval; a topic already complete (say,
     marked "already know it") keeps its state.
     """
+    topic_state, previous = _state_write(
+        user=user, topic=topic, state=state, at=at, verified_at=verified_at
+    )
+    return topic_state, topic_state.state != previous
+
+
+def _state_write(*, user, topic: Topic, state: str, at=None, verified_at=None):
+    """`topic_state_set`'s write; returns the row and the state it had before."""
     if state not in TopicState.State.values:
         raise ValueError(f"Unknown topic state {state!r}.")
     # Inside a caller's transaction (scoring a check) no savepoint: its writes stand or
     # fall with the caller's.
     with transaction.atomic(savepoint=False):
         topic_state = _locked_state(user=user, topic=topic)
+        previous = topic_state.state
         now = at or timezone.now()
         if verified_at is not None and topic_state.state in COMPLETE_STATES:
             state = topic_state.state
@@ -70,32 +79,28 @@ def topic_state_set(
             )
             fields += ["verified_at", "needs_review", "review_due_on"]
         if not fields:
-            return topic_state, False
+            return topic_state, previous
         topic_state.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
         if changed:
             TopicStateChange.objects.create(user=user, topic=topic, state=state, changed_at=now)
-    return topic_state, changed
+    return topic_state, previous
 
 
-def topic_state_tick(*, user, topic: Topic, state: str) -> tuple[Tick, dict]:
+def topic_state_tick(*, user, topic: Topic, state: str) -> tuple[Tick, TopicState, dict]:
     """Set a learner's state on a topic (see `topic_state_set`) and measure what it did:
-    returns the `Tick` and the learner's `done_by_module` figures afterwards (two queries
-    more than the write: the state before, and the learner's complete topics, which the
+    returns the `Tick`, the row as written and the learner's `done_by_module` figures
+    afterwards (one query more than the write: the learner's complete topics, which the
     written row then updates)."""
-    previous = (
-        TopicState.objects.filter(user=user, topic=topic).values_list("state", flat=True).first()
-        or TopicState.State.NOT_STARTED
-    )
     done_before = done_by_module(user)
-    topic_state, _ = topic_state_set(user=user, topic=topic, state=state)
+    topic_state, previous = _state_write(user=user, topic=topic, state=state)
     done_after = done_before
-    if previous != state:
-        topics = dict(done_before.topics)
-        if topic_state.state in COMPLETE_STATES:
-            topics[topic.pk] = topic_state.verified_at is not None and not topic_state.needs_review
-        else:
-            topics.pop(topic.pk, None)
-        done_after = LearnerDone(topics)
+    if previous != topic_state.state:
+        done_after = done_before.changed(
+            topic.pk,
+            topic_state.verified_at is not None and not topic_state.needs_review
+            if topic_state.state in COMPLETE_STATES
+            else None,
+        )
     tick = Tick(
         topic=topic,
         previous_state=previous,
@@ -106,7 +111,7 @@ def topic_state_tick(*, user, topic: Topic, state: str) -> tuple[Tick, dict]:
         readiness_before=role_hooks.target_readiness(user, done_before),
         readiness_after=role_hooks.target_readiness(user, done_after),
     )
-    return tick, done_after
+    return tick, topic_state, done_after
 
 
 def topic_note_set(*, user, topic: Topic, note: str) -> TopicState:

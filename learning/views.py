@@ -224,10 +224,12 @@ def topic_state_update(request, topic):
             return HttpResponse("That is not a valid state.", status=400)
         messages.error(request, "That is not a valid state; nothing was changed.")
         return redirect(safe_next(request, topic.module.get_absolute_url()))
-    tick, done = topic_state_tick(user=request.user, topic=topic, state=form.cleaned_data["state"])
+    tick, written, done = topic_state_tick(
+        user=request.user, topic=topic, state=form.cleaned_data["state"]
+    )
     if request.htmx:
         context = {
-            "topic": learner_marks(request.user, [topic])[0],
+            "topic": learner_marks(request.user, [topic], written=written, done=done)[0],
             "tick": tick,
             "next_url": safe_next(request, topic.module.get_absolute_url()),
             **summary_context(request.user, topic.module, done),

@@ -200,3 +200,37 @@ def test_check_pages_have_a_fixed_query_count(client, learner, questions_per_top
     counts = check_counts(client, learner, questions_per_topic=questions_per_topic, history=history)
 
     assert counts == expected
+
+
+# A tick from a topic row (htmx), on the module page and on the dashboard: the session
+# and the user, the learner's complete topics (readiness and the module's figures before;
+# the written row updates them for after), and the write: the row locked (or created),
+# its update and the history row. The state before is the locked row's, and the answer's
+# row is marked from the written row, so neither costs a query.
+TICK_QUERIES = {"module page": 6, "dashboard": 6}
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])
+def test_a_tick_takes_a_fixed_number_of_queries(client, learner, size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    content = build_catalogue(**size, learner=learner)
+    learner.target_role = content["roles"][0]
+    learner.save()
+    client.force_login(learner)
+    topic = content["topics"][-1]
+    posts = {
+        "module page": (reverse("learning:topic-state", args=[topic.slug]), {}),
+        "dashboard": (reverse("careers:dashboard"), {"topic": topic.slug}),
+    }
+    session_from_cache = 2 - stored_page_queries()
+    counts = {}
+    for name, (url, fields) in posts.items():
+        client.post(url, {**fields, "state": "learning"}, HTTP_HX_REQUEST="true")  # warm
+        with CaptureQueriesContext(connection) as context:
+            response = client.post(url, {**fields, "state": "done"}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and "✓" in response.content.decode()
+        counts[name] = len(context) + session_from_cache
+        client.post(url, {**fields, "state": "not_started"}, HTTP_HX_REQUEST="true")
+    assert counts == TICK_QUERIES

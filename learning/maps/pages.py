@@ -247,7 +247,9 @@ def map_state_post(request, map_url: str):
             return HttpResponse("That is not a valid state.", status=400)
         messages.error(request, "That is not a valid state; nothing was changed.")
         return redirect(map_url)
-    tick, _done = topic_state_tick(user=request.user, topic=topic, state=form.cleaned_data["state"])
+    tick, _written, _done = topic_state_tick(
+        user=request.user, topic=topic, state=form.cleaned_data["state"]
+    )
     if request.htmx:
         return tick
     if tick.changed:
