@@ -104,10 +104,12 @@ class LearnerDone(dict):
     def __init__(self, topics: dict[int, bool]):
         facts = topic_facts()
         by_module: dict[int, list[int]] = {}
+        active: dict[int, bool] = {}
         for topic_id, verified in topics.items():
             topic = facts.get(topic_id)
-            if topic is None:  # archived since the states were read
+            if topic is None:  # archived, or its module is
                 continue
+            active[topic_id] = verified
             figures = by_module.setdefault(topic.module_id, [0, 0, 0, 0])
             figures[0] += topic.hours
             figures[1] += 1
@@ -115,7 +117,7 @@ class LearnerDone(dict):
                 figures[2] += topic.hours
                 figures[3] += 1
         super().__init__({pk: ModuleDone(*figures) for pk, figures in by_module.items()})
-        self.topics = {pk: v for pk, v in topics.items() if pk in facts}
+        self.topics = active
 
     def changed(self, topic_id: int, fresh: bool | None) -> "LearnerDone":
         """These figures with one topic changed: complete (`fresh` says whether its
@@ -169,10 +171,11 @@ def done_by_module(user) -> LearnerDone:
     with per-module figures (one query over their states; none for a visitor)."""
     if not user.is_authenticated:
         return LearnerDone({})
+    # No join to leave out archived topics: LearnerDone counts only the active topics of
+    # the content version (topic_facts), which is the same filter without reading topics.
     rows = (
         TopicState.objects.for_user(user)
         .complete()
-        .filter(topic__is_archived=False, topic__module__is_archived=False)
         .annotate(
             fresh=ExpressionWrapper(FRESHLY_VERIFIED, output_field=BooleanField()),
         )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from learning.progress import LearnerDone, done_by_module, learner_marks, topic_row
+from learning.progress import LearnerDone, ModuleDone, done_by_module, learner_marks, topic_row
 from learning.services import topic_note_set, topic_state_set, topic_state_tick
 from tests.learning.factories import ModuleFactory, TopicFactory
 
@@ -78,3 +78,18 @@ def test_a_ticked_row_is_marked_as_a_fresh_read_marks_it(learner, state, verifie
         and done.topics == done_by_module(learner).topics
     )
     assert tick.state == state
+
+
+def test_the_figures_leave_out_archived_topics_and_topics_of_archived_modules(learner):
+    kept, archived, in_archived_module = (TopicFactory(hours=h) for h in (3, 5, 7))
+    for topic in (kept, archived, in_archived_module):
+        topic_state_set(user=learner, topic=topic, state="done")
+    archived.is_archived = True
+    archived.save()
+    in_archived_module.module.is_archived = True
+    in_archived_module.module.save()
+
+    done = done_by_module(learner)
+
+    assert done.topics == {kept.pk: False}
+    assert dict(done) == {kept.module_id: ModuleDone(hours=3, topics=1)}
