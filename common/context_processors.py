@@ -1,27 +1,25 @@
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import cached_property
 
+from common.cache import content_version
 from common.cache import page_versions as versions_of
 
 
 class PageVersions:
-    """`versions.content` and `versions.learner` for fragment keys, read from the cache
-    the first time a template asks (pages without cached fragments never do)."""
+    """`versions.content` and `versions.learner` for fragment keys, each read the first
+    time a template asks (pages without cached fragments never do; a fragment keyed by
+    content alone, such as a topic row, never reads the learner's)."""
 
     def __init__(self, user):
         self._user = user
 
-    @cached_property
-    def _both(self) -> tuple[str, str]:
-        return versions_of(self._user)
-
     @property
     def content(self) -> str:
-        return self._both[0]
+        return content_version()  # kept for the request once read
 
-    @property
+    @cached_property
     def learner(self) -> str:
-        return self._both[1]
+        return versions_of(self._user)[1]
 
 
 def page_versions(request):
