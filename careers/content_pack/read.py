@@ -201,32 +201,40 @@ def _list_file_read(reading: _Reading, name, schema, items, kind):
     if data is None:
         return
     _, valid = reading.validate(schema, data, file=name, items=items)
-    entries = data.get(items) if isinstance(data.get(items), list) else []
-    for index, raw in enumerate(entries):
-        label = entry_label(items, index, raw)
-        reading.slug_seen(kind, raw.get("slug") if isinstance(raw, dict) else None, name, label)
-        if index in valid:
-            getattr(reading, items).append(Placed(name, label, valid[index]))
+    placed = getattr(reading, items)
+    for label, entry in _entries(reading, name, data, items, kind, valid):
+        placed.append(Placed(name, label, entry))
 
 
 def _module_read(reading: _Reading, name: str):
     data = reading.yaml(name)
     if data is None:
         return
-    slug = data.get("slug") if isinstance(data.get("slug"), str) else ""
+    slug = _text(data, "slug")
     label = f"module {slug}" if slug else "module"
     module, valid = reading.validate(ModuleFile, data, file=name, label=label, items="topics")
     reading.slug_seen("module", slug, name, label)
     if module is not None:
         reading.modules.append(Placed(name, label, module))
-    topics = data.get("topics") if isinstance(data.get("topics"), list) else []
-    for index, raw in enumerate(topics):
-        topic_label = entry_label("topics", index, raw)
-        reading.slug_seen(
-            "topic", raw.get("slug") if isinstance(raw, dict) else None, name, topic_label
-        )
+    for topic_label, topic in _entries(reading, name, data, "topics", "topic", valid):
+        reading.topics.append(Placed(name, topic_label, topic, slug))
+
+
+def _entries(reading: _Reading, name: str, data: dict, items: str, kind: str, valid: dict):
+    """The valid entries of the file's list `items`, each with its label, after noting
+    every entry's slug (a slug used twice is found across files)."""
+    raw_entries = data.get(items) if isinstance(data.get(items), list) else []
+    for index, raw in enumerate(raw_entries):
+        label = entry_label(items, index, raw)
+        reading.slug_seen(kind, raw.get("slug") if isinstance(raw, dict) else None, name, label)
         if index in valid:
-            reading.topics.append(Placed(name, topic_label, valid[index], slug))
+            yield label, valid[index]
+
+
+def _text(data: dict, key: str) -> str:
+    """A top-level string of a file, or "" (the schema reports what is wrong with it)."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _duplicates_check(reading: _Reading):
@@ -329,20 +337,15 @@ def _questions_read(reading: _Reading, name: str):
     data = reading.yaml(name)
     if data is None:
         return
-    module = data.get("module") if isinstance(data.get("module"), str) else ""
+    module = _text(data, "module")
     label = f"questions of {module}" if module else ""
     _, valid = reading.validate(QuestionsFile, data, file=name, label=label, items="questions")
     if module and name != f"{QUESTIONS_DIR}/{module}.yaml":
         message = f"questions of module {module!r} belong in {QUESTIONS_DIR}/{module}.yaml"
         reading.problems.append(Problem(name, "", message))
-    questions = data.get("questions") if isinstance(data.get("questions"), list) else []
-    for index, raw in enumerate(questions):
-        entry = entry_label("questions", index, raw)
-        reading.slug_seen(
-            "question", raw.get("slug") if isinstance(raw, dict) else None, name, entry
-        )
-        if index in valid and module:
-            reading.questions.append(Placed(name, entry, valid[index], module))
+    for entry, question in _entries(reading, name, data, "questions", "question", valid):
+        if module:
+            reading.questions.append(Placed(name, entry, question, module))
 
 
 def _questions_check(reading: _Reading):
