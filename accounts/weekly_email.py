@@ -19,9 +19,9 @@ from accounts.schedule import local_week_start, weekly_email_due_after
 from careers.catalogue import catalogue
 from careers.plan import REVIEW_MINUTES, PlanWeek, plan_build
 from common.timezones import learner_today, learner_zone
+from learning.activity import activity
 from learning.checks import reviews_due
 from learning.models import TopicState
-from learning.progress import activity
 
 BATCH_SIZE = 500
 UNSUBSCRIBE_SALT = "accounts.weekly-email.unsubscribe"

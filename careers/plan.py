@@ -19,9 +19,9 @@ from django.utils import timezone
 from careers.models import Role, StudyPlan
 from careers.path import PathTopic, role_path
 from common.timezones import learner_zone
+from learning.activity import week_start
 from learning.checks import reviews_due
 from learning.models import TopicState
-from learning.progress import week_start
 from learning.querysets import COMPLETE_STATES
 
 WEEKS_SHOWN = 12

@@ -24,10 +24,11 @@ from careers.readiness import (
 from common.cache import content_cached, content_version, page_versions
 from common.fragments import stored_page
 from common.timezones import learner_today
+from learning.activity import activity
 from learning.checks import reviews_due
 from learning.forms import TopicStateForm
 from learning.models import Module, ProjectIdea, Topic
-from learning.progress import activity, done_by_module, learner_marks, topic_row
+from learning.progress import done_by_module, learner_marks, topic_row
 from learning.services import topic_state_tick
 
 # Roles

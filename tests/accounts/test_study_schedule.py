@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.schedule import local_week_start, weekly_email_due_after
+from learning.activity import activity
 from learning.models import TopicState
-from learning.progress import activity
 from tests.learning.factories import TopicFactory, TopicStateFactory
 
 pytestmark = pytest.mark.django_db

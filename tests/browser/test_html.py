@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.weekly_email import weekly_digest, weekly_email_message
-from learning.progress import week_start
+from learning.activity import week_start
 from tests.accounts.factories import UserFactory
 from tests.browser.support import ANONYMOUS, LEARNER, NEWCOMER, PAGES, demo_learner_create
 from tests.shipped_pack import shipped_pack_load

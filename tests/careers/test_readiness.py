@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from careers.readiness import evidence, next_up, readiness_by_role, ready_on, role_progress
+from learning.activity import activity
 from learning.models import TopicState
-from learning.progress import activity
 from learning.services import topic_state_set
 from tests.careers.factories import RoleFactory, RoleRequirementFactory
 from tests.learning.factories import (
