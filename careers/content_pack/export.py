@@ -15,7 +15,15 @@ from careers.content_pack.read import (
     QUESTIONS_DIR,
     ROLES_FILE,
 )
-from careers.content_pack.schema import IMPORTANCES
+from careers.content_pack.schema import (
+    IMPORTANCES,
+    MODULE_FIELDS,
+    PROJECT_FIELDS,
+    ROLE_FIELDS,
+    ROLE_MORE_FIELDS,
+    TOPIC_FIELDS,
+    values_of,
+)
 from careers.models import Responsibility, Role, RoleRequirement
 from learning.models import Module, ProjectIdea, Question, Resource, Topic
 
@@ -161,10 +169,7 @@ def _pack_write(root: Path) -> list[Path]:
         topics_by_module[topic.module_id].append(
             {
                 "slug": topic.slug,
-                "title": topic.title,
-                "description": topic.description,
-                "hours": topic.hours,
-                "level": topic.level,
+                **values_of(topic, TOPIC_FIELDS),
                 "prerequisites": prerequisites.get(topic.pk, []),
                 "resources": resources.get(topic.pk, []),
             }
@@ -180,10 +185,7 @@ def _pack_write(root: Path) -> list[Path]:
         module_path = root / MODULES_DIR / f"{position:0{width}d}-{module.slug}.yaml"
         data = {
             "slug": module.slug,
-            "title": module.title,
-            "category": module.category,
-            "summary": module.summary,
-            "order": module.order,
+            **values_of(module, MODULE_FIELDS),
             "topics": topics_by_module.get(module.pk, []),
         }
         module_path.write_text(_yaml_dump(data), encoding="utf-8")
@@ -266,18 +268,9 @@ def _roles_export(module_slugs, module_rank) -> list[dict]:
     return [
         {
             "slug": role.slug,
-            "title": role.title,
-            "summary": role.summary,
-            "description": role.description,
-            "focus": role.focus,
-            "seniority": role.seniority,
-            "order": role.order,
+            **values_of(role, ROLE_FIELDS),
             "responsibilities": responsibilities.get(role.pk, []),
-            "education": role.education,
-            "salary_min": role.salary_min,
-            "salary_max": role.salary_max,
-            "salary_note": role.salary_note,
-            "industries": list(role.industries),
+            **values_of(role, ROLE_MORE_FIELDS),
             "leads_to": leads_to.get(role.pk, []),
             "requirements": requirements[role.pk],
         }
@@ -306,11 +299,7 @@ def _projects_export(module_slugs, module_rank) -> list[dict]:
     return [
         {
             "slug": project.slug,
-            "title": project.title,
-            "summary": project.summary,
-            "description": project.description,
-            "difficulty": project.difficulty,
-            "hours": project.hours,
+            **values_of(project, PROJECT_FIELDS),
             "modules": modules.get(project.pk, []),
             "roles": project_roles.get(project.pk, []),
         }

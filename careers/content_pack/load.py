@@ -15,6 +15,14 @@ from django.utils import timezone
 from careers.content_pack import moves
 from careers.content_pack.fast_yaml import gc_paused
 from careers.content_pack.read import content_pack_read
+from careers.content_pack.schema import (
+    MODULE_FIELDS,
+    PROJECT_FIELDS,
+    ROLE_FIELDS,
+    ROLE_MORE_FIELDS,
+    TOPIC_FIELDS,
+    values_of,
+)
 from careers.content_pack.sync import Upsert, children_write, links_write
 from careers.models import ContentVersion, Responsibility, Role, RoleRequirement
 from common.cache import content_cache_bump
@@ -141,23 +149,17 @@ def _version_record(number, topics: Upsert, topic_moves, report, now) -> Content
 
 
 def _modules_write(pack, now) -> Upsert:
-    fields = ("title", "category", "summary", "order")
-    rows = {m.slug: {name: getattr(m, name) for name in fields} for m in pack.modules}
+    rows = {module.slug: values_of(module, MODULE_FIELDS) for module in pack.modules}
     return Upsert(Module, rows, now)
 
 
 def _topics_write(pack, modules: dict[str, int], now) -> Upsert:
-    rows = {}
-    for module in pack.modules:
-        for index, topic in enumerate(module.topics):
-            rows[topic.slug] = {
-                "module_id": modules[module.slug],
-                "title": topic.title,
-                "description": topic.description,
-                "order": index * 10,
-                "hours": topic.hours,
-                "level": topic.level,
-            }
+    rows = {
+        topic.slug: values_of(topic, TOPIC_FIELDS)
+        | {"module_id": modules[module.slug], "order": index * 10}
+        for module in pack.modules
+        for index, topic in enumerate(module.topics)
+    }
     upsert = Upsert(Topic, rows, now)
     ids = upsert.ids
     prerequisites = {ids[t.slug]: {ids[slug] for slug in t.prerequisites} for t in pack.topics}
@@ -176,9 +178,8 @@ def _topics_write(pack, modules: dict[str, int], now) -> Upsert:
 
 
 def _roles_write(pack, modules: dict[str, int], now) -> Upsert:
-    fields = ("title", "summary", "description", "focus", "seniority", "order", "education")
-    fields += ("salary_min", "salary_max", "salary_note", "industries")
-    rows = {role.slug: {name: getattr(role, name) for name in fields} for role in pack.roles}
+    fields = ROLE_FIELDS + ROLE_MORE_FIELDS
+    rows = {role.slug: values_of(role, fields) for role in pack.roles}
     upsert = Upsert(Role, rows, now)
     ids = upsert.ids
     leads_to = {ids[role.slug]: {ids[slug] for slug in role.leads_to} for role in pack.roles}
@@ -202,9 +203,8 @@ def _roles_write(pack, modules: dict[str, int], now) -> Upsert:
 
 
 def _projects_write(pack, modules: dict[str, int], roles: dict[str, int], now) -> Upsert:
-    fields = ("title", "summary", "description", "difficulty", "hours")
     rows = {
-        project.slug: {name: getattr(project, name) for name in fields} | {"order": index}
+        project.slug: values_of(project, PROJECT_FIELDS) | {"order": index}
         for index, project in enumerate(pack.projects)
     }
     upsert = Upsert(ProjectIdea, rows, now)

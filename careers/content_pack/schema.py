@@ -26,6 +26,22 @@ SMALL_INTEGER_MAX = 32_767
 IMPORTANCES = RoleRequirement.Importance.values
 
 
+# The fields each record has both in the file and on its model, under the same name, in
+# the order the export writes them; slugs, links and children are handled by name.
+MODULE_FIELDS = ("title", "category", "summary", "order")
+TOPIC_FIELDS = ("title", "description", "hours", "level")
+ROLE_FIELDS = ("title", "summary", "description", "focus", "seniority", "order")
+# ... and after the role's responsibilities in the file:
+ROLE_MORE_FIELDS = ("education", "salary_min", "salary_max", "salary_note", "industries")
+PROJECT_FIELDS = ("title", "summary", "description", "difficulty", "hours")
+
+
+def values_of(record, names) -> dict:
+    """{name: record.name} in the order of `names`: a record's fields from the file to
+    its model's row, or from the model to the file."""
+    return {name: getattr(record, name) for name in names}
+
+
 def _max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
