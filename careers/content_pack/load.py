@@ -12,17 +12,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from careers.content_pack import moves
+from careers.content_pack import moves, schema
 from careers.content_pack.fast_yaml import gc_paused
 from careers.content_pack.read import content_pack_read
-from careers.content_pack.schema import (
-    MODULE_FIELDS,
-    PROJECT_FIELDS,
-    ROLE_FIELDS,
-    ROLE_MORE_FIELDS,
-    TOPIC_FIELDS,
-    values_of,
-)
+from careers.content_pack.schema import values_of
 from careers.content_pack.sync import Upsert, children_write, links_write
 from careers.models import ContentVersion, Responsibility, Role, RoleRequirement
 from common.cache import content_cache_bump
@@ -149,13 +142,13 @@ def _version_record(number, topics: Upsert, topic_moves, report, now) -> Content
 
 
 def _modules_write(pack, now) -> Upsert:
-    rows = {module.slug: values_of(module, MODULE_FIELDS) for module in pack.modules}
+    rows = {module.slug: values_of(module, schema.MODULE_FIELDS) for module in pack.modules}
     return Upsert(Module, rows, now)
 
 
 def _topics_write(pack, modules: dict[str, int], now) -> Upsert:
     rows = {
-        topic.slug: values_of(topic, TOPIC_FIELDS)
+        topic.slug: values_of(topic, schema.TOPIC_FIELDS)
         | {"module_id": modules[module.slug], "order": index * 10}
         for module in pack.modules
         for index, topic in enumerate(module.topics)
@@ -178,7 +171,7 @@ def _topics_write(pack, modules: dict[str, int], now) -> Upsert:
 
 
 def _roles_write(pack, modules: dict[str, int], now) -> Upsert:
-    fields = ROLE_FIELDS + ROLE_MORE_FIELDS
+    fields = schema.ROLE_FIELDS + schema.ROLE_MORE_FIELDS
     rows = {role.slug: values_of(role, fields) for role in pack.roles}
     upsert = Upsert(Role, rows, now)
     ids = upsert.ids
@@ -204,7 +197,7 @@ def _roles_write(pack, modules: dict[str, int], now) -> Upsert:
 
 def _projects_write(pack, modules: dict[str, int], roles: dict[str, int], now) -> Upsert:
     rows = {
-        project.slug: values_of(project, PROJECT_FIELDS) | {"order": index}
+        project.slug: values_of(project, schema.PROJECT_FIELDS) | {"order": index}
         for index, project in enumerate(pack.projects)
     }
     upsert = Upsert(ProjectIdea, rows, now)
