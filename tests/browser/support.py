@@ -2,8 +2,10 @@
 Chromium is started, a watch that records everything that goes wrong in a page, and a
 demo learner with progress on the real content pack."""
 
+import json
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -195,3 +197,28 @@ def session_cookie(user, base_url: str) -> dict:
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
         "url": base_url,
     }
+
+
+def nu_html_errors(vnu_command: list[str], folder: Path, documents: dict[str, bytes]) -> list[str]:
+    """The Nu HTML Checker's errors in each document (named by its key in the report),
+    each with the extract it points at; a checker that fails to run is an error too."""
+    files = {}
+    for index, (what, html) in enumerate(documents.items()):
+        file = folder / f"document-{index:02d}.html"
+        file.write_bytes(html)
+        files[file.name] = what
+    run = subprocess.run(
+        [*vnu_command, "--format", "json", "--stdout", *(str(folder / name) for name in files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    errors = [
+        f"{files.get(m.get('url', '').rpartition('/')[2], m.get('url'))}, line "
+        f"{m.get('lastLine')}: {m['message']}\n    {m.get('extract', '').strip()}"
+        for m in json.loads(run.stdout)["messages"]
+        if m["type"] in ("error", "non-document-error")
+    ]
+    if not errors and run.returncode != 0:
+        errors.append(f"the checker did not run: {run.stderr}")
+    return errors

@@ -1,9 +1,6 @@
 """The Nu HTML Checker (vnu.jar) finds no error on any page type, forms with errors
 included. All pages go to one Java run, to pay for the JVM's start once."""
 
-import json
-import subprocess
-
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -11,7 +8,14 @@ from django.utils import timezone
 from accounts.weekly_email import weekly_digest, weekly_email_message
 from learning.activity import week_start
 from tests.accounts.factories import UserFactory
-from tests.browser.support import ANONYMOUS, LEARNER, NEWCOMER, PAGES, demo_learner_create
+from tests.browser.support import (
+    ANONYMOUS,
+    LEARNER,
+    NEWCOMER,
+    PAGES,
+    demo_learner_create,
+    nu_html_errors,
+)
 from tests.shipped_pack import shipped_pack_load
 
 pytestmark = pytest.mark.django_db
@@ -48,25 +52,5 @@ def test_every_page_type_is_valid_html(vnu_command, tmp_path):
     html_part = weekly_email_message(digest).alternatives[0].content
     documents["weekly email (HTML part)"] = html_part.encode()
 
-    files = {}
-    for index, (what, html) in enumerate(documents.items()):
-        file = tmp_path / f"page-{index:02d}.html"
-        file.write_bytes(html)
-        files[file.name] = what
-    run = subprocess.run(
-        [*vnu_command, "--format", "json", "--stdout", *(str(f) for f in tmp_path.iterdir())],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    errors = []
-    for message in json.loads(run.stdout)["messages"]:
-        if message["type"] not in ("error", "non-document-error"):
-            continue
-        page = files.get(message.get("url", "").rpartition("/")[2], message.get("url"))
-        errors.append(
-            f"{page}, line {message.get('lastLine')}: {message['message']}\n"
-            f"    {message.get('extract', '').strip()}"
-        )
+    errors = nu_html_errors(vnu_command, tmp_path, documents)
     assert not errors, "The Nu HTML Checker found errors:\n" + "\n".join(errors)
-    assert run.returncode == 0, run.stderr

@@ -2,16 +2,20 @@
 without JavaScript, and the dashboard agrees; axe finds no WCAG 2.1 A/AA violation on
 the maps in light and dark at 375 and 1280 px, and the Nu HTML Checker no error."""
 
-import json
 import re
-import subprocess
 
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
 from learning.models import TopicState
-from tests.browser.support import DESKTOP, PHONE, axe_violations, demo_learner_create
+from tests.browser.support import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    demo_learner_create,
+    nu_html_errors,
+)
 from tests.shipped_pack import shipped_pack_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,28 +120,13 @@ def test_the_maps_are_valid_html(vnu_command, tmp_path):
     ada = demo_learner_create(email="ada@example.com")
     visitor, learner = Client(), Client()
     learner.force_login(ada)
-    documents = {
+    responses = {
         "role map": visitor.get(MAP),
         "role map, signed in": learner.get(MAP),
         "role map, a topic chosen": learner.get(MAP + "?topic=prompt-patterns"),
         "module map, signed in": learner.get(MODULE_MAP),
     }
-    files = {}
-    for index, (what, response) in enumerate(documents.items()):
-        assert response.status_code == 200, what
-        file = tmp_path / f"map-{index}.html"
-        file.write_bytes(response.content)
-        files[file.name] = what
-    run = subprocess.run(
-        [*vnu_command, "--format", "json", "--stdout", *(str(f) for f in tmp_path.iterdir())],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    errors = [
-        f"{files.get(m.get('url', '').rpartition('/')[2])}, line {m.get('lastLine')}: "
-        f"{m['message']}\n    {m.get('extract', '').strip()}"
-        for m in json.loads(run.stdout)["messages"]
-        if m["type"] in ("error", "non-document-error")
-    ]
+    assert {what: r.status_code for what, r in responses.items()} == dict.fromkeys(responses, 200)
+    documents = {what: response.content for what, response in responses.items()}
+    errors = nu_html_errors(vnu_command, tmp_path, documents)
     assert not errors, "The Nu HTML Checker found errors:\n" + "\n".join(errors)
