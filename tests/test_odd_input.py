@@ -7,6 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from learning.forms import PortfolioProjectForm
 from tests.test_access_control import EXPECTED, people, url_for  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -77,20 +78,7 @@ FORMS = {
     "accounts:email-confirm-resend": ("learner", ["next"]),
     "learning:topic-state": ("learner", ["state", "next", "view"]),
     "learning:topic-note": ("learner", ["note"]),
-    "learning:portfolio-create": (
-        "learner",
-        [
-            "title",
-            "description",
-            "status",
-            "repository_url",
-            "demo_url",
-            "modules",
-            "started_on",
-            "finished_on",
-            "idea",
-        ],
-    ),
+    "learning:portfolio-create": ("learner", [*PortfolioProjectForm.Meta.fields, "idea"]),
     "learning:portfolio-edit": (
         "learner",
         ["title", "description", "status", "repository_url", "demo_url", "modules"],
