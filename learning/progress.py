@@ -9,11 +9,11 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from common.cache import content_cached, content_kept
-from learning.models import Topic, TopicState
+from learning.models import Module, Topic, TopicState
 from learning.querysets import COMPLETE_STATES
 
 
@@ -25,15 +25,16 @@ def percent(part: int, whole: int) -> int:
 
 
 def module_totals() -> dict[int, tuple[int, int]]:
-    """Per active module, (hours, number of active topics); content-only, cached per
-    content version (one query on a miss)."""
+    """Per active module, (hours, number of active topics), as
+    `Module.objects.with_topic_totals()` defines them; content-only, cached per content
+    version (one query on a miss)."""
     return content_cached(
         "module-totals",
         lambda: {
-            row["module_id"]: (row["hours"], row["topics"])
-            for row in Topic.objects.active()
-            .values("module_id")
-            .annotate(hours=Sum("hours"), topics=Count("id"))
+            pk: (hours, count)
+            for pk, hours, count in Module.objects.active()
+            .with_topic_totals()
+            .values_list("pk", "total_hours", "topic_count")
             .order_by()
         },
     )
