@@ -264,14 +264,15 @@ def test_note_is_private_and_sanitised(learner_client, learner, other_learner, c
     topic = TopicFactory()
     learner_client.post(
         reverse("learning:topic-note", args=[topic.slug]),
-        {"note": "Remember **this** <script>alert(1)</script>"},
+        {"note": "Private-note-marker **this** <script>alert(1)</script>"},
     )
     state = TopicState.objects.get(user=learner, topic=topic)
-    assert "Remember" in state.note
+    assert "Private-note-marker" in state.note
     html = learner_client.get(topic.get_absolute_url()).content.decode()
     assert "<strong>this</strong>" in html and "<script>alert(1)" not in html
     client.force_login(other_learner)
-    assert "Remember" not in client.get(topic.get_absolute_url()).content.decode()
+    # A marker no generated description can hold (one said "Remember" once).
+    assert "Private-note-marker" not in client.get(topic.get_absolute_url()).content.decode()
 
 
 def test_overlong_note_is_refused_and_keeps_the_old_one(learner_client, learner):
