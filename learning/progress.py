@@ -120,17 +120,15 @@ class LearnerDone(dict):
         """These figures with one topic changed: complete (`fresh` says whether its
         verification counts) or, with None, not complete. Only its module's figures are
         worked out again."""
-        topics = dict(self.topics)
-        before = topics.pop(topic_id, None)
-        if fresh is not None:
-            topics[topic_id] = fresh
         new = LearnerDone.__new__(LearnerDone)
         dict.__init__(new, self)
-        new.topics = topics
+        new.topics = dict(self.topics)
         facts = topic_facts().get(topic_id)
         if facts is None:  # archived: counted nowhere
-            new.topics.pop(topic_id, None)
             return new
+        before = new.topics.pop(topic_id, None)
+        if fresh is not None:
+            new.topics[topic_id] = fresh
         figures = list(self.get(facts.module_id, NOTHING_DONE))
         for sign, verified in ((-1, before), (1, fresh)):
             if verified is not None:
@@ -207,18 +205,18 @@ def learner_marks(user, topics: list[Topic], *, written=None, done=None) -> list
             )
         }
         complete = done.topics
-    elif user.is_authenticated:
-        ids = {t.pk for t in topics} | {p.pk for t in topics for p in t.active_prerequisites}
-        marks = {
-            topic_id: (state, has_note, verified_at, needs_review)
-            for topic_id, state, has_note, verified_at, needs_review in TopicState.objects.for_user(
-                user
-            )
-            .filter(topic_id__in=ids)
-            .annotate(has_note=ExpressionWrapper(~Q(note=""), output_field=BooleanField()))
-            .values_list("topic_id", "state", "has_note", "verified_at", "needs_review")
-        }
-    if written is None:
+    else:
+        if user.is_authenticated:
+            ids = {t.pk for t in topics} | {p.pk for t in topics for p in t.active_prerequisites}
+            marks = {
+                topic_id: (state, has_note, verified_at, needs_review)
+                for topic_id, state, has_note, verified_at, needs_review in (
+                    TopicState.objects.for_user(user)
+                    .filter(topic_id__in=ids)
+                    .annotate(has_note=ExpressionWrapper(~Q(note=""), output_field=BooleanField()))
+                    .values_list("topic_id", "state", "has_note", "verified_at", "needs_review")
+                )
+            }
         complete = {pk for pk, mark in marks.items() if mark[0] in COMPLETE_STATES}
     for topic in topics:
         topic.user_state, topic.has_note, verified_at, topic.needs_review = marks.get(

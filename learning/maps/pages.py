@@ -150,9 +150,10 @@ def learner_states(user):
         return {}, LearnerDone({})
     states: dict[int, str] = {}
     complete: dict[int, bool] = {}
+    # No join to leave out archived topics: a map draws only active ones, and LearnerDone
+    # counts only active ones (as in done_by_module).
     rows = (
         TopicState.objects.for_user(user)
-        .filter(topic__is_archived=False, topic__module__is_archived=False)
         .annotate(fresh=ExpressionWrapper(FRESHLY_VERIFIED, output_field=BooleanField()))
         .values_list("topic_id", "state", "fresh")
     )
